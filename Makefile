@@ -1,0 +1,63 @@
+# The two commands of the README:
+#   make demo   installs what is needed, then runs faultline on the bundled data
+#   make test   installs what is needed, then runs every C++ and Python test
+# Everything installs itself: Debian packages (apt-get, via sudo when not root, skipped
+# when present), a virtual environment in .venv, and the package built into ./build.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUILD := build
+JOBS ?= 2
+DEB_PACKAGES := g++ libboost-graph-dev libeigen3-dev libabsl-dev libprotobuf-dev \
+                protobuf-compiler libgtest-dev libbenchmark-dev ccache
+PY_BUILD_DEPS := "cmake>=3.25" ninja "scikit-build-core>=0.10" "pybind11>=2.12"
+# Test and notebook dependencies beyond the package's own (pyproject's [test] extra).
+PY_TOOLS := "pytest>=7" "hypothesis>=6"
+
+.PHONY: setup deb-deps venv build demo test bench clean
+
+setup: deb-deps venv build
+
+deb-deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.deps-stamp: pyproject.toml Makefile
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q $(PY_BUILD_DEPS) $(PY_TOOLS) "numpy>=1.22" "pandas>=1.5" "networkx>=2.8"
+	@touch $@
+
+venv: $(VENV)/.deps-stamp
+
+# One build directory for everything: the library, the extension, tests and benchmarks.
+# The editable install rebuilds incrementally and points the package at python/faultline.
+build: venv
+	CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+	$(PY) -m pip install -q --no-build-isolation --no-deps -e . \
+	  -Cbuild-dir=$(BUILD) -Ccmake.build-type=RelWithDebInfo \
+	  -Ccmake.define.FAULTLINE_BUILD_TESTS=ON \
+	  -Ccmake.define.FAULTLINE_BUILD_BENCHMARKS=ON \
+	  -Ccmake.define.FAULTLINE_PYTHON_EXECUTABLE=$(CURDIR)/$(PY)
+
+demo: setup
+	$(VENV)/bin/faultline demo
+
+test: setup
+	$(VENV)/bin/ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+	$(PY) -m pytest -q tests/python
+
+bench: setup
+	$(BUILD)/bench/faultline_model_bench --benchmark_counters_tabular=true
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,15 @@
+// faultline/faultline.h: umbrella header. Includes the public API, nothing else.
+#ifndef FAULTLINE_FAULTLINE_H_
+#define FAULTLINE_FAULTLINE_H_
+
+#include "faultline/version.h"
+#include "faultline/model/entity.h"
+#include "faultline/model/edge.h"
+#include "faultline/model/interner.h"
+#include "faultline/model/latency_sketch.h"
+#include "faultline/model/windowed_stats.h"
+#include "faultline/model/model_builder.h"
+#include "faultline/model/snapshot.h"
+#include "faultline/ingest/topology.h"
+
+#endif  // FAULTLINE_FAULTLINE_H_

@@ -1,0 +1,89 @@
+// Private: the state behind ModelBuilder.
+#ifndef FAULTLINE_LIB_MODEL_BUILDER_STATE_H_
+#define FAULTLINE_LIB_MODEL_BUILDER_STATE_H_
+
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "faultline/model/interner.h"
+#include "faultline/model/model_builder.h"
+
+namespace faultline::internal {
+
+struct EdgeRecord {
+  EntityId from;
+  EntityId to;
+  EdgeKind kind;
+};
+
+struct EdgeKey {
+  EntityId from;
+  EntityId to;
+  EdgeKind kind;
+  bool operator==(const EdgeKey& o) const {
+    return from == o.from && to == o.to && kind == o.kind;
+  }
+  template <typename H>
+  friend H AbslHashValue(H h, const EdgeKey& k) {
+    return H::combine(std::move(h), k.from, k.to, static_cast<int>(k.kind));
+  }
+};
+
+struct SubgraphState {
+  std::string id;
+  SubgraphId parent = kNoSubgraph;
+  std::string kind;
+  std::uint64_t version = 0;
+  Attributes attributes;
+  bool live = false;
+  std::vector<EntityId> members;
+  absl::flat_hash_set<EntityId> member_set;
+  std::vector<EdgeRecord> edges;
+  absl::flat_hash_map<EdgeKey, std::uint32_t> edge_index;
+  absl::flat_hash_map<std::uint32_t, WindowedStats> edge_stats;
+  absl::flat_hash_map<EntityId, WindowedStats> entity_stats;
+
+  void Clear() {
+    members.clear();
+    member_set.clear();
+    edges.clear();
+    edge_index.clear();
+    edge_stats.clear();
+    entity_stats.clear();
+  }
+};
+
+struct EntityState {
+  EntityKind kind;
+  Attributes attributes;
+};
+
+struct LinkSet {
+  std::vector<CrossLink> links;
+  absl::flat_hash_set<std::tuple<std::string, std::string, int>> keys;
+};
+
+struct BuilderState {
+  ModelOptions options;
+  StringInterner entity_ids;
+  std::vector<EntityState> entities;
+  // Slots in order of first creation; a removed subgraph keeps its slot (live = false).
+  std::vector<SubgraphState> subgraphs;
+  absl::flat_hash_map<std::string, SubgraphId> subgraph_slots;
+  // Ordered by name so that Freeze() does not depend on insertion order of sets.
+  std::map<std::string, LinkSet, std::less<>> link_sets;
+
+  bool IsLive(SubgraphId s) const { return s < subgraphs.size() && subgraphs[s].live; }
+  // True when `s` is `ancestor` or nested (transitively) in it.
+  bool IsWithin(SubgraphId s, SubgraphId ancestor) const;
+  // Marks every live subgraph nested in `s` (not `s` itself) dead and empty.
+  void RemoveDescendants(SubgraphId s);
+};
+
+}  // namespace faultline::internal
+
+#endif  // FAULTLINE_LIB_MODEL_BUILDER_STATE_H_
