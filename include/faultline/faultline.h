@@ -11,5 +11,8 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "faultline/ingest/topology.h"
+#include "faultline/ingest/span.h"
+#include "faultline/ingest/traces.h"
+#include "faultline/ingest/trace_ingestor.h"
 
 #endif  // FAULTLINE_FAULTLINE_H_

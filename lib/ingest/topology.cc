@@ -15,7 +15,8 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/v1/topology.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "ingest/json_syntax.h"
+#include "google/protobuf/descriptor.h"
+#include "ingest/json_reader.h"
 
 namespace faultline {
 namespace {
@@ -75,6 +76,49 @@ std::string FileStem(const std::string& name) {
   const auto dot = base.find('.');
   if (dot != std::string::npos && dot > 0) base.resize(dot);
   return base.empty() ? std::string("default") : base;
+}
+
+// Walks a JSON document alongside message `type`: a syntax error, or a single value where
+// the schema has a list (protobuf's JSON parser quietly accepts those as one-element lists),
+// fails the reader with the value's offset and sets *path to the field path.
+bool CheckShape(internal::JsonReader& r, const google::protobuf::Descriptor* type,
+                const std::string& prefix, std::string* path) {
+  if (r.Peek() != internal::JsonType::kObject) return r.Skip();
+  r.BeginObject();
+  std::string_view key;
+  while (r.NextKey(&key)) {
+    const std::string k(key);
+    const google::protobuf::FieldDescriptor* f = type->FindFieldByName(k);
+    for (int i = 0; f == nullptr && i < type->field_count(); ++i) {
+      if (type->field(i)->json_name() == k) f = type->field(i);
+    }
+    if (f == nullptr || f->is_map()) {  // unknown fields are protobuf's to report
+      if (!r.Skip()) return false;
+      continue;
+    }
+    const std::string field = prefix.empty() ? f->name() : internal::StrCat(prefix, ".", f->name());
+    const bool message = f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE;
+    if (!f->is_repeated()) {
+      if (!(message ? CheckShape(r, f->message_type(), field, path) : r.Skip())) return false;
+      continue;
+    }
+    const internal::JsonType t = r.Peek();
+    if (t == internal::JsonType::kNull) {
+      r.ReadNull();
+      continue;
+    }
+    if (t != internal::JsonType::kArray) {
+      *path = field;
+      return r.Fail("a list");
+    }
+    r.BeginArray();
+    for (int i = 0; r.NextElement(); ++i) {
+      const std::string element = internal::StrCat(field, "[", i, "]");
+      if (!(message ? CheckShape(r, f->message_type(), element, path) : r.Skip())) return false;
+    }
+    if (!r.ok()) return false;
+  }
+  return r.ok();
 }
 
 class TopologyReader {
@@ -304,7 +348,15 @@ class TopologyReader {
 absl::StatusOr<TopologyReport> ModelBuilder::AddTopology(const InputSource& source,
                                                          const TopologyOptions& options) {
   FAULTLINE_ASSIGN_OR_RETURN(const std::string text, source.ReadAll());
-  FAULTLINE_RETURN_IF_ERROR(internal::CheckJsonSyntax(text, source.name()));
+  {
+    internal::JsonReader reader(text);
+    std::string path;
+    if (!CheckShape(reader, v1::Topology::descriptor(), "", &path) || !reader.ExpectEnd()) {
+      const absl::Status st = reader.status(source.name());
+      if (path.empty()) return st;
+      return absl::InvalidArgumentError(internal::StrCat(st.message(), " (at ", path, ")"));
+    }
+  }
   v1::Topology topology;
   google::protobuf::util::JsonParseOptions json_options;
   json_options.ignore_unknown_fields = false;

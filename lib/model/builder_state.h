@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 #include "faultline/model/interner.h"
 #include "faultline/model/model_builder.h"
 
@@ -44,8 +45,9 @@ struct SubgraphState {
   absl::flat_hash_set<EntityId> member_set;
   std::vector<EdgeRecord> edges;
   absl::flat_hash_map<EdgeKey, std::uint32_t> edge_index;
-  absl::flat_hash_map<std::uint32_t, WindowedStats> edge_stats;
-  absl::flat_hash_map<EntityId, WindowedStats> entity_stats;
+  // Node maps: stable addresses, so ingesters may cache pointers to containers.
+  absl::node_hash_map<std::uint32_t, WindowedStats> edge_stats;
+  absl::node_hash_map<EntityId, WindowedStats> entity_stats;
 
   void Clear() {
     members.clear();

@@ -28,11 +28,14 @@ double LatencySketch::BinValue(std::int32_t index) {
   return 2.0 * std::pow(kGamma, index) / (kGamma + 1.0);
 }
 
-void LatencySketch::Add(std::int64_t duration_ns, std::uint64_t count) {
+void LatencySketch::AddToBin(std::int32_t index, std::int64_t duration_ns,
+                             std::uint64_t count) {
   if (count == 0) return;
   if (duration_ns < 0) duration_ns = 0;
-  const std::int32_t index = BinIndex(duration_ns);
-  auto it = std::lower_bound(bins_.begin(), bins_.end(), index, BinLess);
+  // Recent durations repeat: try the last bin touched before searching.
+  auto it = (!bins_.empty() && bins_.back().index < index)
+                ? bins_.end()
+                : std::lower_bound(bins_.begin(), bins_.end(), index, BinLess);
   if (it != bins_.end() && it->index == index) {
     it->count += count;
   } else {

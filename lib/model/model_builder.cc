@@ -147,7 +147,7 @@ absl::StatusOr<SubgraphId> ModelBuilder::ReplaceSubgraph(std::string_view id,
   BuilderState& st = *state_;
   auto existing = FindSubgraph(id);
   if (!existing) return AddSubgraph(id, options);
-  SubgraphId parent = kNoSubgraph;
+  SubgraphId parent = st.subgraphs[*existing].parent;  // kept unless options name one
   if (!options.parent.empty()) {
     auto p = FindSubgraph(options.parent);
     if (!p) {

@@ -62,6 +62,26 @@ Attributes FromProto(const google::protobuf::RepeatedPtrField<v1::KeyValue>& in)
   return out;
 }
 
+void ToProto(const LatencySketch& sketch, v1::LatencySketch* s) {
+  for (const LatencySketch::Bin& bin : sketch.bins()) {
+    s->add_bin_index(bin.index);
+    s->add_bin_count(bin.count);
+  }
+  s->set_sum_ns(sketch.sum_ns());
+  s->set_min_ns(sketch.min_ns());
+  s->set_max_ns(sketch.max_ns());
+}
+
+bool FromProto(const v1::LatencySketch& s, LatencySketch* out) {
+  if (s.bin_index_size() != s.bin_count_size()) return false;
+  std::vector<LatencySketch::Bin> bins;
+  bins.reserve(s.bin_index_size());
+  for (int k = 0; k < s.bin_index_size(); ++k) {
+    bins.push_back(LatencySketch::Bin{s.bin_index(k), s.bin_count(k)});
+  }
+  return LatencySketch::FromParts(std::move(bins), s.sum_ns(), s.min_ns(), s.max_ns(), out);
+}
+
 void ToProto(std::uint32_t owner, const WindowedStats& stats, v1::WindowedStats* out) {
   out->set_owner(owner);
   for (const auto& [index, bucket] : stats.buckets()) {
@@ -69,14 +89,10 @@ void ToProto(std::uint32_t owner, const WindowedStats& stats, v1::WindowedStats*
     b->set_index(index);
     b->set_requests(bucket.requests);
     b->set_errors(bucket.errors);
-    v1::LatencySketch* s = b->mutable_latency();
-    for (const LatencySketch::Bin& bin : bucket.latency.bins()) {
-      s->add_bin_index(bin.index);
-      s->add_bin_count(bin.count);
-    }
-    s->set_sum_ns(bucket.latency.sum_ns());
-    s->set_min_ns(bucket.latency.min_ns());
-    s->set_max_ns(bucket.latency.max_ns());
+    b->set_errors_originated(bucket.errors_originated);
+    ToProto(bucket.latency, b->mutable_latency());
+    if (!bucket.client_latency.empty()) ToProto(bucket.client_latency, b->mutable_client_latency());
+    if (!bucket.self_time.empty()) ToProto(bucket.self_time, b->mutable_self_time());
   }
 }
 
@@ -89,20 +105,13 @@ absl::Status FromProto(const v1::WindowedStats& in, std::int64_t width, Windowed
       return absl::DataLossError("statistics buckets out of order");
     }
     previous = b.index();
-    const v1::LatencySketch& s = b.latency();
-    if (s.bin_index_size() != s.bin_count_size()) {
-      return absl::DataLossError("latency sketch bin columns differ in length");
-    }
-    std::vector<LatencySketch::Bin> bins;
-    bins.reserve(s.bin_index_size());
-    for (int k = 0; k < s.bin_index_size(); ++k) {
-      bins.push_back(LatencySketch::Bin{s.bin_index(k), s.bin_count(k)});
-    }
     BucketStats bucket;
     bucket.requests = b.requests();
     bucket.errors = b.errors();
-    if (!LatencySketch::FromParts(std::move(bins), s.sum_ns(), s.min_ns(), s.max_ns(),
-                                  &bucket.latency)) {
+    bucket.errors_originated = b.errors_originated();
+    if (!FromProto(b.latency(), &bucket.latency) ||
+        !FromProto(b.client_latency(), &bucket.client_latency) ||
+        !FromProto(b.self_time(), &bucket.self_time)) {
       return absl::DataLossError("inconsistent latency sketch");
     }
     out->MergeBucket(b.index(), bucket);
@@ -120,6 +129,10 @@ std::string Snapshot::Serialize() const {
   v1::Snapshot p;
   p.set_library_version(FAULTLINE_VERSION_STRING);
   p.set_bucket_width_ns(bucket_width_ns());
+  // Always present (even empty), so an empty snapshot serializes the same before and after
+  // a round trip.
+  p.mutable_edges();
+  p.mutable_freeze_report();
   if (data_) {
     const internal::SnapshotData& d = *data_;
     for (const internal::SubgraphRecord& s : d.subgraphs) {

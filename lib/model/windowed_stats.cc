@@ -16,13 +16,14 @@ std::int64_t WindowedStats::BucketIndex(std::int64_t time_unix_ns) const {
 }
 
 void WindowedStats::Record(std::int64_t time_unix_ns, bool error, std::int64_t latency_ns) {
-  BucketStats& b = buckets_[BucketIndex(time_unix_ns)];
+  BucketStats& b = Bucket(time_unix_ns);
   ++b.requests;
   if (error) ++b.errors;
   b.latency.Add(latency_ns);
 }
 
 void WindowedStats::MergeBucket(std::int64_t bucket_index, const BucketStats& stats) {
+  last_ = nullptr;
   buckets_[bucket_index].Merge(stats);
 }
 
@@ -32,6 +33,7 @@ absl::Status WindowedStats::Merge(const WindowedStats& other) {
         internal::StrCat("cannot merge statistics with bucket width ", other.bucket_width_ns_,
                      " ns into statistics with bucket width ", bucket_width_ns_, " ns"));
   }
+  last_ = nullptr;
   for (const auto& [index, stats] : other.buckets_) buckets_[index].Merge(stats);
   return absl::OkStatus();
 }
@@ -57,6 +59,7 @@ BucketStats WindowedStats::Total() const {
 void WindowedStats::DropBefore(std::int64_t time_unix_ns) {
   const std::int64_t first = BucketIndex(time_unix_ns) +
                              (BucketStart(BucketIndex(time_unix_ns)) < time_unix_ns);
+  last_ = nullptr;
   buckets_.erase(buckets_.begin(), buckets_.lower_bound(first));
 }
 

@@ -45,6 +45,12 @@ class InputSource {
   // kUnavailable for one that cannot be read, naming the path.
   absl::StatusOr<std::string> ReadAll() const;
 
+  // View()
+  //
+  // The whole content without copying in-memory bytes: a view of them, or of the file read
+  // into `*storage`. Valid while both this source and `*storage` live. Errors as ReadAll().
+  absl::StatusOr<std::string_view> View(std::string* storage) const;
+
  private:
   InputSource() = default;
   std::string path_;

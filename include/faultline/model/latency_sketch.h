@@ -38,7 +38,15 @@ class LatencySketch {
   //
   // Records `count` durations of `duration_ns`. O(bins) worst case, O(log bins) when the
   // bin exists.
-  void Add(std::int64_t duration_ns, std::uint64_t count = 1);
+  void Add(std::int64_t duration_ns, std::uint64_t count = 1) {
+    AddToBin(BinIndex(duration_ns), duration_ns, count);
+  }
+
+  // AddToBin()
+  //
+  // Add() with the bin computed by the caller, for recording one duration into several
+  // sketches. Requires bin == BinIndex(duration_ns).
+  void AddToBin(std::int32_t bin, std::int64_t duration_ns, std::uint64_t count = 1);
 
   // Merge()
   //

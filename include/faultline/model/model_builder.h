@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "faultline/ingest/source.h"
 #include "faultline/ingest/topology.h"
+#include "faultline/ingest/traces.h"
 #include "faultline/model/edge.h"
 #include "faultline/model/entity.h"
 #include "faultline/model/windowed_stats.h"
@@ -104,18 +105,20 @@ class ModelBuilder {
 
   // AddSubgraph()
   //
-  // The subgraph with id `id`, created when absent (then `options` apply). Ids are
-  // non-empty paths of printable characters without spaces (`traces/prod`,
-  // `iac/network/module.vpc`). Returns kInvalidArgument for a malformed id, kNotFound for
-  // an unknown parent, kFailedPrecondition when `id` exists with another parent. O(|id|).
+  // The subgraph with id `id`, created when absent (then `options` apply); an existing one
+  // is returned unchanged. Ids are non-empty paths of printable characters without spaces
+  // (`traces/prod`, `iac/network/module.vpc`). Returns kInvalidArgument for a malformed id,
+  // kNotFound for an unknown parent, kFailedPrecondition when `id` exists and
+  // `options.parent` names a different parent (an empty parent only looks it up). O(|id|).
   absl::StatusOr<SubgraphId> AddSubgraph(std::string_view id,
                                          const SubgraphOptions& options = {});
 
   // ReplaceSubgraph()
   //
   // Empties subgraph `id` (members, edges, statistics), removes its nested subgraphs,
-  // applies `options` and bumps its version; creates it when absent. Other subgraphs are
-  // untouched. Same errors as AddSubgraph(). O(size of the subgraph).
+  // applies `options` (an empty `parent` keeps the current parent) and bumps its version;
+  // creates it when absent. Other subgraphs are untouched. Same errors as AddSubgraph(),
+  // plus kInvalidArgument for a parent nested in `id` itself. O(size of the subgraph).
   absl::StatusOr<SubgraphId> ReplaceSubgraph(std::string_view id,
                                              const SubgraphOptions& options = {});
 
@@ -195,6 +198,16 @@ class ModelBuilder {
   // target, unknown host); the builder is unchanged on error. O(size of the document).
   absl::StatusOr<TopologyReport> AddTopology(const InputSource& source,
                                              const TopologyOptions& options = {});
+
+  // AddTraces()
+  //
+  // Reads one trace source (any supported format, gzip/zstd transparently) into the
+  // "traces/ENV" subgraphs and analyses all of its traces (see ingest/trace_ingestor.h;
+  // use a TraceIngestor to stream several files whose traces span file boundaries).
+  // Returns the source's accounting: spans read, accepted, rejected by reason, the first
+  // errors with file and line or offset. Errors as TraceIngestor::Add().
+  absl::StatusOr<TraceReport> AddTraces(const InputSource& source,
+                                        const TraceOptions& options = {});
 
   // --- Inspection and freezing ---------------------------------------------------------
 

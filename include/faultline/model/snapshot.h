@@ -207,8 +207,8 @@ class Snapshot {
   // Deserialize() / Load()
   //
   // Reads what Serialize()/Save() wrote. Never crashes on bad bytes: returns
-  // kInvalidArgument for a file that is not a snapshot, kDataLoss for a truncated or
-  // corrupted one, kFailedPrecondition for a newer format version than this library reads,
+  // kInvalidArgument for a file that is not a snapshot, kDataLoss for a truncated (also
+  // empty) or corrupted one, kFailedPrecondition for a newer format version than this library reads,
   // each naming `name` (or the path) and the byte offset where it applies.
   static absl::StatusOr<Snapshot> Deserialize(std::string_view bytes,
                                               std::string_view name = "<bytes>");

@@ -19,21 +19,34 @@ namespace faultline {
 inline constexpr std::int64_t kDefaultBucketWidthNs = 10'000'000'000;
 
 // BucketStats: what happened in one time bucket.
+//
+// On an edge: the requests across it, failed requests, the callee-observed (server) latency
+// and the caller-observed (client) latency. On an entity: the requests it served, failed
+// ones, their latency, its exclusive (self) time, and the failures that originated there
+// (a failed span with no failed dependency) rather than arriving from a dependency.
 struct BucketStats {
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
+  std::uint64_t errors_originated = 0;
   LatencySketch latency;
+  LatencySketch client_latency;
+  LatencySketch self_time;
 
   void Merge(const BucketStats& other) {
     requests += other.requests;
     errors += other.errors;
+    errors_originated += other.errors_originated;
     latency.Merge(other.latency);
+    client_latency.Merge(other.client_latency);
+    self_time.Merge(other.self_time);
   }
   double error_rate() const {
     return requests == 0 ? 0.0 : static_cast<double>(errors) / requests;
   }
   bool operator==(const BucketStats& o) const {
-    return requests == o.requests && errors == o.errors && latency == o.latency;
+    return requests == o.requests && errors == o.errors &&
+           errors_originated == o.errors_originated && latency == o.latency &&
+           client_latency == o.client_latency && self_time == o.self_time;
   }
   bool operator!=(const BucketStats& o) const { return !(*this == o); }
 };
@@ -46,12 +59,46 @@ class WindowedStats {
  public:
   // Requires bucket_width_ns > 0 (a non-positive width is replaced by the default).
   explicit WindowedStats(std::int64_t bucket_width_ns = kDefaultBucketWidthNs);
+  WindowedStats(const WindowedStats& o) : bucket_width_ns_(o.bucket_width_ns_), buckets_(o.buckets_) {}
+  WindowedStats& operator=(const WindowedStats& o) {
+    bucket_width_ns_ = o.bucket_width_ns_;
+    buckets_ = o.buckets_;
+    last_ = nullptr;
+    return *this;
+  }
+  WindowedStats(WindowedStats&& o) noexcept
+      : bucket_width_ns_(o.bucket_width_ns_), buckets_(std::move(o.buckets_)) {
+    o.last_ = nullptr;
+  }
+  WindowedStats& operator=(WindowedStats&& o) noexcept {
+    bucket_width_ns_ = o.bucket_width_ns_;
+    buckets_ = std::move(o.buckets_);
+    last_ = nullptr;
+    o.last_ = nullptr;
+    return *this;
+  }
 
   // Record()
   //
   // Records one request that started at `time_unix_ns`, failed or not, and took
   // `latency_ns` (negative is recorded as 0). O(log buckets + bins).
   void Record(std::int64_t time_unix_ns, bool error, std::int64_t latency_ns);
+
+  // Bucket()
+  //
+  // The mutable bucket holding `time_unix_ns`, created empty when absent: for recorders
+  // that fill several fields at once. O(log buckets).
+  // Records arrive mostly in time order, so the last bucket used is checked first.
+  BucketStats& Bucket(std::int64_t time_unix_ns) {
+    if (last_ != nullptr && time_unix_ns >= last_start_ &&
+        time_unix_ns - last_start_ < bucket_width_ns_) {
+      return *last_;
+    }
+    const std::int64_t index = BucketIndex(time_unix_ns);
+    last_ = &buckets_[index];
+    last_start_ = BucketStart(index);
+    return *last_;
+  }
 
   // MergeBucket()
   //
@@ -96,6 +143,10 @@ class WindowedStats {
  private:
   std::int64_t bucket_width_ns_;
   absl::btree_map<std::int64_t, BucketStats> buckets_;
+  // The bucket Bucket() returned last; every other insertion or erasure resets it, since
+  // btree insertions move elements.
+  BucketStats* last_ = nullptr;
+  std::int64_t last_start_ = 0;
 };
 
 }  // namespace faultline

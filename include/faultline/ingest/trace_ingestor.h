@@ -1,0 +1,72 @@
+// faultline/ingest/trace_ingestor.h
+//
+// TraceIngestor: streams trace files of any supported format into a ModelBuilder. Spans may
+// arrive out of order and across files: each trace is buffered until no span of it has been
+// seen for TraceOptions::pairing_horizon_ns (event time), then analysed once: client and
+// server spans paired into service edges, uninstrumented peers named, entry points, the
+// operation graph, placement, and per-bucket statistics (see ingest/traces.h for what the
+// graph holds). Memory is bounded by the statistics kept plus the traces still pending.
+#ifndef FAULTLINE_INGEST_TRACE_INGESTOR_H_
+#define FAULTLINE_INGEST_TRACE_INGESTOR_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "faultline/ingest/source.h"
+#include "faultline/ingest/traces.h"
+
+namespace faultline {
+
+class ModelBuilder;
+namespace internal {
+class TraceAssembler;
+}  // namespace internal
+
+// TraceIngestor
+//
+// Not thread-safe. `builder` must outlive the ingestor and must not be frozen with traces
+// still pending that should be in the snapshot: call Finish() (or Flush()) first.
+class TraceIngestor {
+ public:
+  TraceIngestor(ModelBuilder* builder, TraceOptions options = {});
+  ~TraceIngestor();
+  TraceIngestor(const TraceIngestor&) = delete;
+  TraceIngestor& operator=(const TraceIngestor&) = delete;
+
+  // Add()
+  //
+  // Reads one source (decompressing gzip/zstd, detecting the format unless
+  // options.format names it) and feeds its spans. Returns the source's accounting; traces
+  // still within the pairing horizon stay pending for later sources. Errors: kNotFound /
+  // kPermissionDenied for unreadable files, kDataLoss for a corrupt compressed stream,
+  // kInvalidArgument for a source that is not what its format says (naming the offset or
+  // line). Spans fed before an error stay fed. O(size of the source).
+  absl::StatusOr<TraceReport> Add(const InputSource& source);
+
+  // Flush(): analyses every pending trace now. The ingestor stays usable.
+  void Flush();
+
+  // Finish(): Flush() and return the cumulative summary.
+  TraceSummary Finish();
+
+  // The cumulative summary of analysed traces.
+  const TraceSummary& summary() const;
+
+  // Traces buffered, not yet analysed.
+  std::size_t pending_traces() const;
+
+ private:
+  std::unique_ptr<internal::TraceAssembler> assembler_;
+  TraceOptions options_;
+};
+
+// ParseTraceFormat()
+//
+// "auto", "otlp-proto", "otlp-json", "jaeger", "zipkin", "csv", and the CSV presets "nezha"
+// and "rcaeval" (which also set `mapping`, when non-null). kInvalidArgument listing the
+// names otherwise.
+absl::StatusOr<TraceFormat> ParseTraceFormat(std::string_view name, CsvMapping* mapping);
+
+}  // namespace faultline
+
+#endif  // FAULTLINE_INGEST_TRACE_INGESTOR_H_

@@ -1,0 +1,692 @@
+// TraceAssembler: spans -> traces -> service, operation and placement graphs with
+// windowed statistics.
+//
+// Vocabulary used below:
+// - handler: a span that starts work in a service: SERVER or CONSUMER, a root, a span
+//   whose parent was never seen, or a span whose parent is in another service.
+// - local tree: a handler and the spans of the same service nested in it, down to the
+//   boundaries where work leaves the service.
+// - boundary: where work leaves the service: a CLIENT/PRODUCER span, an unkinded local span
+//   with a child in another service, or a handler child of a local span.
+#include "ingest/trace_assembler.h"
+
+#include <algorithm>
+
+#include "faultline/internal/str_cat.h"
+
+namespace faultline::internal {
+namespace {
+
+constexpr std::uint32_t kRoot = 0xfffffffeu;
+constexpr std::uint32_t kMissing = 0xfffffffdu;
+constexpr std::size_t kMaxLinkEntries = 1u << 20;
+constexpr std::uint64_t kCheckEvery = 4096;
+
+bool ClientSide(SpanKind k) {
+  return k == SpanKind::kClient || k == SpanKind::kProducer;
+}
+
+std::uint64_t Pack(std::uint32_t a, std::uint32_t b) {
+  return (std::uint64_t{a} << 32) | b;
+}
+
+}  // namespace
+
+TraceAssembler::TraceAssembler(ModelBuilder* builder, const TraceOptions& options)
+    : builder_(builder), options_(options) {}
+
+void TraceAssembler::Fail(const absl::Status& status) {
+  if (status_.ok() && !status.ok()) status_ = status;
+}
+
+std::uint32_t TraceAssembler::AddResource(const ResourceInfo& resource) {
+  auto [it, inserted] =
+      resource_index_.try_emplace(resource, static_cast<std::uint32_t>(resources_.size()));
+  if (inserted) {
+    resources_.emplace_back();
+    resources_.back().info = resource;
+  }
+  return it->second;
+}
+
+std::uint32_t TraceAssembler::InternPeer(const SpanRecord& s) {
+  // Fast path: the attributes that name a peer, as one key in a reused buffer.
+  if (s.messaging_destination.empty() && s.db_system.empty() && s.db_namespace.empty() &&
+      s.peer_service.empty() && s.server_address.empty()) {
+    return kNone;
+  }
+  peer_key_.clear();
+  for (std::string_view part : {s.messaging_system, s.messaging_destination, s.db_system,
+                                s.db_namespace, s.peer_service, s.server_address}) {
+    peer_key_.append(part.data(), part.size());
+    peer_key_.push_back('\x1f');
+  }
+  peer_key_.append(reinterpret_cast<const char*>(&s.server_port), sizeof(s.server_port));
+  auto cached = peer_keys_.find(ToAbsl(peer_key_));
+  if (cached != peer_keys_.end()) return cached->second;
+  const std::uint32_t peer = MakePeer(s);
+  peer_keys_.emplace(peer_key_, peer);
+  return peer;
+}
+
+std::uint32_t TraceAssembler::MakePeer(const SpanRecord& s) {
+  PeerState p;
+  if (!s.messaging_destination.empty()) {
+    const std::string_view system = s.messaging_system.empty() ? "queue" : s.messaging_system;
+    p.id = StrCat("queue:", system, "/", s.messaging_destination);
+    p.kind = EntityKind::kQueue;
+    p.edge_kind = EdgeKind::kAsync;
+    p.attributes = {{"messaging.system", std::string(system)},
+                    {"messaging.destination.name", std::string(s.messaging_destination)}};
+  } else if (!s.db_system.empty() || !s.db_namespace.empty()) {
+    const std::string_view where = !s.server_address.empty() ? s.server_address
+                                   : !s.db_system.empty()    ? s.db_system
+                                                             : std::string_view("db");
+    p.id = s.db_namespace.empty() ? StrCat("database:", where)
+                                  : StrCat("database:", where, "/", s.db_namespace);
+    p.kind = EntityKind::kDatabase;
+    p.edge_kind = EdgeKind::kUses;
+    if (!s.db_system.empty()) p.attributes.emplace_back("db.system.name", std::string(s.db_system));
+    if (!s.db_namespace.empty()) {
+      p.attributes.emplace_back("db.namespace", std::string(s.db_namespace));
+    }
+    if (!s.server_address.empty()) {
+      p.attributes.emplace_back("server.address", std::string(s.server_address));
+    }
+    if (s.server_port > 0) p.attributes.emplace_back("server.port", StrCat(s.server_port));
+  } else if (!s.peer_service.empty()) {
+    p.id = StrCat("service:", s.peer_service);
+    p.kind = EntityKind::kService;
+    p.edge_kind = EdgeKind::kCalls;
+    p.attributes = {{"name", std::string(s.peer_service)}, {"uninstrumented", "true"}};
+  } else if (!s.server_address.empty()) {
+    p.id = s.server_port > 0 ? StrCat("external:", s.server_address, ":", s.server_port)
+                             : StrCat("external:", s.server_address);
+    p.kind = EntityKind::kExternal;
+    p.edge_kind = EdgeKind::kCalls;
+    p.attributes = {{"server.address", std::string(s.server_address)}};
+  } else {
+    return kNone;
+  }
+  auto [it, inserted] =
+      peer_index_.try_emplace(p.id, static_cast<std::uint32_t>(peers_.size()));
+  if (inserted) peers_.push_back(std::move(p));
+  return it->second;
+}
+
+void TraceAssembler::AddSpan(const SpanRecord& s) {
+  if (s.trace_id.empty()) return;  // parsers reject these; nothing to group by
+  CompactSpan c;
+  c.span_id = s.span_id;
+  c.parent_id = s.parent_span_id;
+  c.start = s.start_ns;
+  c.end = s.end_ns;
+  if (c.end < c.start) {
+    c.end = c.start;
+    ++summary_.clock_skew_adjusted;
+  }
+  c.resource = s.resource < resources_.size() ? s.resource : AddResource(ResourceInfo{});
+  c.name = names_.Intern(s.name);
+  c.kind = s.kind;
+  c.failed = SpanFailed(s);
+  c.peer = s.kind == SpanKind::kServer || s.kind == SpanKind::kInternal ? kNone : InternPeer(s);
+
+  std::uint32_t slot;
+  auto it = pending_.find(s.trace_id);
+  if (it != pending_.end()) {
+    slot = it->second;
+  } else {
+    if (!free_buffers_.empty()) {
+      slot = free_buffers_.back();
+      free_buffers_.pop_back();
+    } else {
+      slot = static_cast<std::uint32_t>(buffers_.size());
+      buffers_.emplace_back();
+    }
+    pending_.emplace(s.trace_id, slot);
+    buffers_[slot].id = s.trace_id;
+    buffers_[slot].last_seen = c.end;
+  }
+  TraceBuffer& t = buffers_[slot];
+  c.links_begin = static_cast<std::uint32_t>(t.links.size());
+  c.links_count = static_cast<std::uint16_t>(std::min<std::size_t>(s.links.size(), 0xffff));
+  for (std::size_t i = 0; i < c.links_count; ++i) t.links.push_back(s.links[i]);
+  links_seen_ = links_seen_ || c.links_count > 0;
+  t.spans.push_back(c);
+  t.last_seen = std::max(t.last_seen, c.end);
+  watermark_ = std::max(watermark_, c.end);
+  // Checking costs O(pending traces), so it runs at most once per that many spans.
+  if (++spans_since_check_ >= std::max<std::uint64_t>(kCheckEvery, pending_.size()) ||
+      pending_.size() > options_.max_pending_traces) {
+    spans_since_check_ = 0;
+    FlushExpired();
+  }
+}
+
+void TraceAssembler::FlushExpired() {
+  const std::int64_t horizon = std::max<std::int64_t>(options_.pairing_horizon_ns, 0);
+  const std::int64_t cutoff = watermark_ - horizon;
+  const std::size_t cap = std::max<std::size_t>(options_.max_pending_traces, 1);
+  const bool over_cap = pending_.size() > cap;
+  std::vector<std::pair<std::int64_t, TraceId>> due;
+  for (const auto& [id, slot] : pending_) {
+    if (over_cap || buffers_[slot].last_seen < cutoff) {
+      due.emplace_back(buffers_[slot].last_seen, id);
+    }
+  }
+  // Oldest first: expired traces always go; over the cap, more until 90 % of it remain.
+  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first
+                              : std::make_pair(a.second.hi, a.second.lo) <
+                                    std::make_pair(b.second.hi, b.second.lo);
+  });
+  const std::size_t target = over_cap ? cap * 9 / 10 : pending_.size();
+  for (const auto& [last_seen, id] : due) {
+    if (last_seen >= cutoff && pending_.size() <= target) break;
+    auto it = pending_.find(id);
+    const std::uint32_t slot = it->second;
+    pending_.erase(it);
+    Analyze(buffers_[slot]);
+    buffers_[slot].spans.clear();
+    buffers_[slot].links.clear();
+    free_buffers_.push_back(slot);
+  }
+}
+
+void TraceAssembler::FlushAll() {
+  std::vector<std::pair<std::int64_t, TraceId>> all;
+  for (const auto& [id, slot] : pending_) all.emplace_back(buffers_[slot].last_seen, id);
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first
+                              : std::make_pair(a.second.hi, a.second.lo) <
+                                    std::make_pair(b.second.hi, b.second.lo);
+  });
+  for (const auto& [last_seen, id] : all) {
+    auto it = pending_.find(id);
+    const std::uint32_t slot = it->second;
+    pending_.erase(it);
+    Analyze(buffers_[slot]);
+    buffers_[slot].spans.clear();
+    buffers_[slot].links.clear();
+    free_buffers_.push_back(slot);
+  }
+  buffers_.clear();
+  free_buffers_.clear();
+}
+
+// --- Model access (cached) -------------------------------------------------------------
+
+SubgraphId TraceAssembler::Subgraph(const std::string& id, const std::string& parent,
+                                    const char* kind) {
+  auto it = subgraphs_.find(id);
+  if (it != subgraphs_.end()) return it->second;
+  SubgraphOptions o;
+  o.parent = parent;
+  o.kind = kind;
+  auto s = builder_->AddSubgraph(id, o);
+  if (!s.ok()) {
+    Fail(s.status());
+    return kNoSubgraph;
+  }
+  subgraphs_.emplace(id, *s);
+  return *s;
+}
+
+EntityId TraceAssembler::Entity(SubgraphId subgraph, EntityKind kind, const std::string& id,
+                                const Attributes& attributes) {
+  if (subgraph == kNoSubgraph) return kInvalidEntity;
+  auto e = builder_->AddEntity(subgraph, kind, id, attributes);
+  if (!e.ok()) {
+    Fail(e.status());
+    return kInvalidEntity;
+  }
+  return *e;
+}
+
+WindowedStats* TraceAssembler::EdgeStats(SubgraphId subgraph, EntityId from, EntityId to,
+                                         EdgeKind kind) {
+  if (subgraph == kNoSubgraph || from == kInvalidEntity || to == kInvalidEntity) {
+    return nullptr;
+  }
+  const EdgeKey key{from, to, kind, subgraph};
+  auto it = edge_stats_.find(key);
+  if (it != edge_stats_.end()) return it->second;
+  auto ref = builder_->AddEdge(subgraph, from, to, kind);
+  if (!ref.ok()) {
+    Fail(ref.status());
+    return nullptr;
+  }
+  WindowedStats* stats = &builder_->EdgeStats(*ref);
+  edge_stats_.emplace(key, stats);
+  return stats;
+}
+
+WindowedStats* TraceAssembler::EntityStats(SubgraphId subgraph, EntityId entity) {
+  if (subgraph == kNoSubgraph || entity == kInvalidEntity) return nullptr;
+  const std::uint64_t key = Pack(subgraph, entity);
+  auto it = entity_stats_.find(key);
+  if (it != entity_stats_.end()) return it->second;
+  WindowedStats* stats = &builder_->EntityStats(subgraph, entity);
+  entity_stats_.emplace(key, stats);
+  return stats;
+}
+
+TraceAssembler::ResourceState& TraceAssembler::Materialize(std::uint32_t resource) {
+  ResourceState& r = resources_[resource];
+  if (r.materialized) return r;
+  r.materialized = true;
+  const ResourceInfo& info = r.info;
+  const std::string env = !options_.environment.empty() ? options_.environment
+                          : !info.environment.empty()   ? info.environment
+                                                        : std::string("default");
+  const std::string root = StrCat("traces/", env);
+  r.traces = Subgraph(root, "", "traces");
+  if (options_.operations) r.operations = Subgraph(root + "/operations", root, "operations");
+  if (options_.placement) r.placement = Subgraph(root + "/placement", root, "placement");
+
+  r.service_name = !info.service.empty()    ? info.service
+                   : !info.deployment.empty() ? info.deployment
+                   : !info.pod.empty()        ? std::string(DeploymentFromPodName(info.pod))
+                                              : std::string("unknown_service");
+  Attributes service_attrs = {{"name", r.service_name}};
+  if (!info.service_namespace.empty()) {
+    service_attrs.emplace_back("service.namespace", info.service_namespace);
+  }
+  r.service = Entity(r.traces, EntityKind::kService, "service:" + r.service_name, service_attrs);
+
+  const std::string instance = !info.instance.empty() ? info.instance
+                               : !info.pod.empty()    ? info.pod
+                                                      : info.host;
+  EntityId bottom = r.service;
+  if (!instance.empty()) {
+    Attributes attrs = {{"service", r.service_name}};
+    if (!info.pod.empty()) attrs.emplace_back("k8s.pod.name", info.pod);
+    if (!info.host.empty()) attrs.emplace_back("host.name", info.host);
+    if (!info.host_id.empty()) attrs.emplace_back("host.id", info.host_id);
+    r.instance = Entity(r.traces, EntityKind::kInstance,
+                        StrCat("instance:", r.service_name, "/", instance), attrs);
+    EdgeStats(r.traces, r.service, r.instance, EdgeKind::kRunsOn);
+    bottom = r.instance;
+  }
+  if (r.placement == kNoSubgraph) return r;
+  const SubgraphId p = r.placement;
+  const std::string& node_name = !info.node.empty() ? info.node : info.host;
+  EntityId node = kInvalidEntity;
+  if (!node_name.empty()) {
+    Attributes attrs = {{"name", node_name}};
+    if (!info.host_id.empty()) attrs.emplace_back("host.id", info.host_id);
+    node = Entity(p, EntityKind::kNode, "node:" + node_name, attrs);
+    EdgeStats(p, bottom, node, EdgeKind::kRunsOn);
+  }
+  const EntityId above = node != kInvalidEntity ? node : bottom;
+  EntityId zone = kInvalidEntity;
+  if (!info.zone.empty()) {
+    zone = Entity(p, EntityKind::kZone, "zone:" + info.zone, {{"name", info.zone}});
+    EdgeStats(p, above, zone, EdgeKind::kRunsOn);
+  }
+  if (!info.region.empty()) {
+    const EntityId region =
+        Entity(p, EntityKind::kRegion, "region:" + info.region, {{"name", info.region}});
+    EdgeStats(p, zone != kInvalidEntity ? zone : above, region, EdgeKind::kRunsOn);
+  }
+  if (!info.cluster.empty()) {
+    const EntityId cluster =
+        Entity(p, EntityKind::kCluster, "cluster:" + info.cluster, {{"name", info.cluster}});
+    EdgeStats(p, above, cluster, EdgeKind::kRunsOn);
+  }
+  if (!info.k8s_namespace.empty()) {
+    const std::string id = info.cluster.empty()
+                               ? StrCat("namespace:", info.k8s_namespace)
+                               : StrCat("namespace:", info.cluster, "/", info.k8s_namespace);
+    const EntityId ns =
+        Entity(p, EntityKind::kNamespace, id, {{"name", info.k8s_namespace}});
+    EdgeStats(p, ns, bottom, EdgeKind::kContains);
+  }
+  return r;
+}
+
+EntityId TraceAssembler::PeerEntity(std::uint32_t peer, SubgraphId subgraph) {
+  PeerState& p = peers_[peer];
+  if (p.entity == kInvalidEntity) p.entity = Entity(subgraph, p.kind, p.id, p.attributes);
+  return p.entity;
+}
+
+EntityId TraceAssembler::OperationEntity(const ResourceState& r, std::uint32_t name) {
+  if (r.operations == kNoSubgraph || r.service == kInvalidEntity) return kInvalidEntity;
+  const std::uint64_t key = Pack(r.service, name);
+  auto it = operations_.find(key);
+  if (it != operations_.end()) return it->second;
+  const std::string op(names_.Get(name));
+  const EntityId e = Entity(r.operations, EntityKind::kOperation,
+                            StrCat("operation:", r.service_name, "/", op),
+                            {{"service", r.service_name}, {"operation", op}});
+  EdgeStats(r.operations, r.service, e, EdgeKind::kContains);
+  operations_.emplace(key, e);
+  return e;
+}
+
+EntityId TraceAssembler::EntryPointEntity(const ResourceState& r, std::uint32_t name) {
+  const std::uint64_t key = Pack(r.service, name);
+  auto it = entry_points_.find(key);
+  if (it != entry_points_.end()) return it->second;
+  const std::string op(names_.Get(name));
+  const EntityId e = Entity(r.traces, EntityKind::kEntryPoint,
+                            StrCat("entry_point:", r.service_name, "/", op),
+                            {{"service", r.service_name}, {"operation", op}});
+  entry_points_.emplace(key, e);
+  return e;
+}
+
+// --- Analysis ----------------------------------------------------------------------------
+
+void TraceAssembler::Analyze(TraceBuffer& trace) {
+  std::vector<CompactSpan>& s = trace.spans;
+  const auto n = static_cast<std::uint32_t>(s.size());
+  if (n == 0) return;
+  ++summary_.traces;
+  summary_.spans += n;
+
+  // Index by span id; later arrivals of an id already seen are duplicates.
+  order_.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) order_[i] = i;
+  std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return s[a].span_id < s[b].span_id;
+  });
+  duplicate_.assign(n, false);
+  for (std::uint32_t k = 1; k < n; ++k) {
+    if (s[order_[k]].span_id == s[order_[k - 1]].span_id) {
+      duplicate_[order_[k]] = true;
+      ++summary_.duplicate_spans;
+    }
+  }
+  auto find = [&](std::uint64_t id) -> std::uint32_t {
+    auto it = std::lower_bound(order_.begin(), order_.end(), id,
+                               [&](std::uint32_t i, std::uint64_t v) { return s[i].span_id < v; });
+    return it != order_.end() && s[*it].span_id == id ? *it : kMissing;
+  };
+  parent_.assign(n, kRoot);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (s[i].parent_id == 0) continue;
+    const std::uint32_t p = find(s[i].parent_id);
+    parent_[i] = (p == kMissing || p == i) ? kMissing : p;
+  }
+  // Children in CSR form (duplicates have none and are nobody's child).
+  child_begin_.assign(n + 1, 0);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!duplicate_[i] && parent_[i] < n) ++child_begin_[parent_[i] + 1];
+  }
+  for (std::uint32_t i = 1; i <= n; ++i) child_begin_[i] += child_begin_[i - 1];
+  children_.assign(child_begin_[n], 0);
+  fill_.assign(child_begin_.begin(), child_begin_.end() - 1);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!duplicate_[i] && parent_[i] < n) children_[fill_[parent_[i]]++] = i;
+  }
+
+  std::vector<EntityId>& service = service_;
+  service.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) service[i] = Materialize(s[i].resource).service;
+  auto is_handler = [&](std::uint32_t i) {
+    return s[i].kind == SpanKind::kServer || s[i].kind == SpanKind::kConsumer ||
+           parent_[i] >= n || service[parent_[i]] != service[i];
+  };
+  auto crosses = [&](std::uint32_t i) {  // a child of i is in another service
+    for (std::uint32_t k = child_begin_[i]; k < child_begin_[i + 1]; ++k) {
+      if (service[children_[k]] != service[i]) return true;
+    }
+    return false;
+  };
+  auto has_handler_child = [&](std::uint32_t i) {
+    for (std::uint32_t k = child_begin_[i]; k < child_begin_[i + 1]; ++k) {
+      if (is_handler(children_[k])) return true;
+    }
+    return false;
+  };
+
+  // Which handler's local tree each span belongs to; statistics per handler.
+  handler_.assign(n, kNone);
+  for (std::uint32_t h = 0; h < n; ++h) {
+    if (duplicate_[h] || !is_handler(h)) continue;
+    const CompactSpan& H = s[h];
+    ResourceState& r = Materialize(H.resource);
+    handler_[h] = h;
+    intervals_.clear();
+    bool failed_remote = false;
+    stack_.assign(1, h);
+    while (!stack_.empty()) {
+      const std::uint32_t l = stack_.back();
+      stack_.pop_back();
+      const CompactSpan& L = s[l];
+      const bool client_boundary =
+          l != h && (ClientSide(L.kind) || (L.kind == SpanKind::kUnspecified && crosses(l)));
+      if (client_boundary) {
+        intervals_.emplace_back(L.start, L.end);
+        failed_remote = failed_remote || L.failed;
+        if (!has_handler_child(l)) {
+          // Work left the service towards something that has no spans of its own.
+          if (L.peer != kNone && peers_[L.peer].kind != EntityKind::kQueue) {
+            const EntityId peer = PeerEntity(L.peer, r.traces);
+            const std::int64_t d = L.end - L.start;
+            if (WindowedStats* e = EdgeStats(r.traces, r.service, peer, peers_[L.peer].edge_kind)) {
+              BucketStats& b = e->Bucket(L.start);
+              ++b.requests;
+              b.errors += L.failed;
+              b.latency.Add(d);
+              b.client_latency.Add(d);
+            }
+            if (WindowedStats* e = EntityStats(r.traces, peer)) {
+              BucketStats& b = e->Bucket(L.start);
+              ++b.requests;
+              b.errors += L.failed;
+              b.errors_originated += L.failed;
+              b.latency.Add(d);
+            }
+            ++summary_.virtual_peers;
+          } else if (L.peer != kNone) {  // a producer to a queue nobody consumed (yet)
+            const EntityId queue = PeerEntity(L.peer, r.traces);
+            if (WindowedStats* e = EdgeStats(r.traces, r.service, queue, EdgeKind::kAsync)) {
+              BucketStats& b = e->Bucket(L.start);
+              ++b.requests;
+              b.errors += L.failed;
+              b.client_latency.Add(L.end - L.start);
+            }
+            ++summary_.virtual_peers;
+          } else {
+            ++summary_.unpaired_client_spans;
+          }
+        }
+        handler_[l] = h;
+        continue;
+      }
+      handler_[l] = h;
+      for (std::uint32_t k = child_begin_[l]; k < child_begin_[l + 1]; ++k) {
+        const std::uint32_t c = children_[k];
+        if (is_handler(c)) {
+          intervals_.emplace_back(s[c].start, s[c].end);
+          failed_remote = failed_remote || s[c].failed;
+        } else {
+          stack_.push_back(c);
+        }
+      }
+    }
+    // Exclusive time: the handler's duration minus the union of remote intervals.
+    std::sort(intervals_.begin(), intervals_.end());
+    std::int64_t covered = 0, cur_begin = 0, cur_end = 0;
+    bool open = false;
+    for (auto [b, e] : intervals_) {
+      b = std::max(b, H.start);
+      e = std::min(e, H.end);
+      if (e <= b) continue;
+      if (open && b <= cur_end) {
+        cur_end = std::max(cur_end, e);
+      } else {
+        if (open) covered += cur_end - cur_begin;
+        cur_begin = b;
+        cur_end = e;
+        open = true;
+      }
+    }
+    if (open) covered += cur_end - cur_begin;
+    const std::int64_t duration = H.end - H.start;
+    const std::int64_t self = std::max<std::int64_t>(duration - covered, 0);
+    const bool originated = H.failed && !failed_remote;
+    const std::int32_t duration_bin = LatencySketch::BinIndex(duration);
+    const std::int32_t self_bin = LatencySketch::BinIndex(self);
+
+    auto record = [&](WindowedStats* w) {
+      if (w == nullptr) return;
+      BucketStats& b = w->Bucket(H.start);
+      ++b.requests;
+      b.errors += H.failed;
+      b.errors_originated += originated;
+      b.latency.AddToBin(duration_bin, duration);
+      b.self_time.AddToBin(self_bin, self);
+    };
+    record(EntityStats(r.traces, r.service));
+    if (r.instance != kInvalidEntity) record(EntityStats(r.traces, r.instance));
+    if (r.operations != kNoSubgraph) record(EntityStats(r.operations, OperationEntity(r, H.name)));
+
+    if (parent_[h] == kRoot) {
+      const EntityId entry = EntryPointEntity(r, H.name);
+      record(EntityStats(r.traces, entry));
+      if (WindowedStats* e = EdgeStats(r.traces, entry, r.service, EdgeKind::kCalls)) {
+        BucketStats& b = e->Bucket(H.start);
+        ++b.requests;
+        b.errors += H.failed;
+        b.latency.Add(duration);
+      }
+      if (H.kind == SpanKind::kServer || H.kind == SpanKind::kUnspecified) {
+        if (user_ == kInvalidEntity) {
+          user_ = Entity(r.traces, EntityKind::kExternal, "external:user", {{"name", "user"}});
+        }
+        if (WindowedStats* e = EdgeStats(r.traces, user_, entry, EdgeKind::kCalls)) {
+          BucketStats& b = e->Bucket(H.start);
+          ++b.requests;
+          b.errors += H.failed;
+          b.client_latency.Add(duration);
+        }
+      }
+    } else if (parent_[h] == kMissing) {
+      ++summary_.orphan_spans;
+    }
+    if (H.kind == SpanKind::kConsumer && H.peer != kNone &&
+        (parent_[h] >= n || s[parent_[h]].kind != SpanKind::kProducer)) {
+      // A consumer whose producer is not in this trace: the queue still feeds it.
+      const EntityId queue = PeerEntity(H.peer, r.traces);
+      if (WindowedStats* e = EdgeStats(r.traces, queue, r.service, EdgeKind::kAsync)) {
+        BucketStats& b = e->Bucket(H.start);
+        ++b.requests;
+        b.errors += H.failed;
+        b.latency.Add(duration);
+      }
+    }
+  }
+
+  // Calls between services: every handler whose parent is in another service (or a
+  // client span of the same service, for self-calls).
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (duplicate_[i] || parent_[i] >= n) continue;
+    const std::uint32_t p = parent_[i];
+    const CompactSpan& S = s[i];
+    const CompactSpan& P = s[p];
+    const bool cross = service[p] != service[i];
+    if (!cross && !(P.kind == SpanKind::kClient && S.kind == SpanKind::kServer)) continue;
+    ResourceState& caller = Materialize(P.resource);
+    const ResourceState& callee = Materialize(S.resource);
+    const bool async = P.kind == SpanKind::kProducer || S.kind == SpanKind::kConsumer;
+    const bool client_known = P.kind == SpanKind::kClient || P.kind == SpanKind::kProducer;
+    const bool client_latency = client_known || P.kind == SpanKind::kUnspecified;
+    const EdgeKind kind = async ? EdgeKind::kAsync : EdgeKind::kCalls;
+    const std::int64_t server_d = S.end - S.start, client_d = P.end - P.start;
+    const std::int32_t server_bin = LatencySketch::BinIndex(server_d);
+    const std::int32_t client_bin = LatencySketch::BinIndex(client_d);
+    auto record = [&](WindowedStats* w) {
+      if (w == nullptr) return;
+      BucketStats& b = w->Bucket(P.start);
+      ++b.requests;
+      b.errors += S.failed || (client_known && P.failed);
+      b.latency.AddToBin(server_bin, server_d);
+      if (client_latency) b.client_latency.AddToBin(client_bin, client_d);
+    };
+    if (async && P.peer != kNone && peers_[P.peer].kind == EntityKind::kQueue) {
+      const EntityId queue = PeerEntity(P.peer, caller.traces);
+      record(EdgeStats(caller.traces, caller.service, queue, EdgeKind::kAsync));
+      record(EdgeStats(caller.traces, queue, callee.service, EdgeKind::kAsync));
+    } else {
+      record(EdgeStats(caller.traces, caller.service, callee.service, kind));
+    }
+    if (client_known && (S.kind == SpanKind::kServer || S.kind == SpanKind::kConsumer)) {
+      ++summary_.paired_calls;
+    } else {
+      ++summary_.unkinded_calls;
+    }
+    if (caller.operations != kNoSubgraph && handler_[p] != kNone) {
+      const EntityId from = OperationEntity(caller, s[handler_[p]].name);
+      const EntityId to = OperationEntity(callee, S.name);
+      record(EdgeStats(caller.operations, from, to, kind));
+    }
+  }
+
+  ResolveLinks(trace, parent_);
+}
+
+void TraceAssembler::ResolveLinks(const TraceBuffer& trace,
+                                  const std::vector<std::uint32_t>& /*parent*/) {
+  const std::vector<CompactSpan>& s = trace.spans;
+  auto link_edge = [&](const LinkEnd& from, const LinkEnd& to, std::int64_t time) {
+    if (from.service == to.service) return;
+    if (WindowedStats* e = EdgeStats(from.subgraph, from.service, to.service, EdgeKind::kAsync)) {
+      ++e->Bucket(time).requests;
+      ++summary_.link_edges;
+    }
+  };
+  // Producer-side spans become link targets; links waiting for them resolve now.
+  for (std::uint32_t i = 0; i < s.size(); ++i) {
+    if (duplicate_[i]) continue;
+    // Links point at producers; client spans are kept as targets only once this input has
+    // shown links at all, so link-free workloads pay nothing for them.
+    if (s[i].kind != SpanKind::kProducer && !(links_seen_ && s[i].kind == SpanKind::kClient)) {
+      continue;
+    }
+    const ResourceState& r = Materialize(s[i].resource);
+    const LinkKey key{trace.id, s[i].span_id};
+    const LinkEnd end{r.service, r.traces};
+    auto waiting = waiting_links_.find(key);
+    if (waiting != waiting_links_.end()) {
+      for (const LinkEnd& consumer : waiting->second) link_edge(end, consumer, s[i].start);
+      waiting_links_.erase(waiting);
+    }
+    if (link_targets_.emplace(key, end).second) {
+      link_target_order_.push_back(key);
+      if (link_target_order_.size() > kMaxLinkEntries) {
+        link_targets_.erase(link_target_order_.front());
+        link_target_order_.pop_front();
+      }
+    }
+  }
+  if (trace.links.empty()) return;
+  for (std::uint32_t i = 0; i < s.size(); ++i) {
+    if (duplicate_[i] || s[i].links_count == 0) continue;
+    const ResourceState& r = Materialize(s[i].resource);
+    const LinkEnd consumer{r.service, r.traces};
+    for (std::uint32_t k = 0; k < s[i].links_count; ++k) {
+      const SpanLinkRef& l = trace.links[s[i].links_begin + k];
+      const LinkKey key{l.trace_id, l.span_id};
+      auto target = link_targets_.find(key);
+      if (target != link_targets_.end()) {
+        link_edge(target->second, consumer, s[i].start);
+      } else {
+        auto [it, inserted] = waiting_links_.try_emplace(key);
+        it->second.push_back(consumer);
+        if (inserted) {
+          waiting_order_.push_back(key);
+          if (waiting_order_.size() > kMaxLinkEntries) {
+            waiting_links_.erase(waiting_order_.front());
+            waiting_order_.pop_front();
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace faultline::internal

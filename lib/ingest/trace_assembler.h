@@ -1,0 +1,173 @@
+// Private: TraceAssembler, the SpanSink every trace parser feeds. It buffers spans per
+// trace, and analyses each trace once it is complete (no new span within the pairing
+// horizon, or the input ended) into the model: service, operation and placement edges with
+// windowed statistics. What each span means for the graph is decided here and only here.
+#ifndef FAULTLINE_LIB_INGEST_TRACE_ASSEMBLER_H_
+#define FAULTLINE_LIB_INGEST_TRACE_ASSEMBLER_H_
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "faultline/ingest/span.h"
+#include "faultline/ingest/traces.h"
+#include "faultline/model/interner.h"
+#include "faultline/model/model_builder.h"
+
+namespace faultline::internal {
+
+class TraceAssembler : public SpanSink {
+ public:
+  TraceAssembler(ModelBuilder* builder, const TraceOptions& options);
+
+  std::uint32_t AddResource(const ResourceInfo& resource) override;
+  void AddSpan(const SpanRecord& span) override;
+
+  // Analyses every pending trace.
+  void FlushAll();
+
+  const TraceSummary& summary() const { return summary_; }
+  std::size_t pending_traces() const { return pending_.size(); }
+  // The first error the model builder returned (a bug if ever not OK).
+  const absl::Status& status() const { return status_; }
+
+ private:
+  static constexpr std::uint32_t kNone = 0xffffffffu;
+
+  struct CompactSpan {
+    std::uint64_t span_id;
+    std::uint64_t parent_id;
+    std::int64_t start;
+    std::int64_t end;
+    std::uint32_t resource;
+    std::uint32_t name;
+    std::uint32_t peer;
+    std::uint32_t links_begin;
+    std::uint16_t links_count;
+    SpanKind kind;
+    bool failed;
+  };
+
+  struct TraceBuffer {
+    TraceId id;
+    std::vector<CompactSpan> spans;
+    std::vector<SpanLinkRef> links;
+    std::int64_t last_seen = 0;
+  };
+
+  // A resource as the model sees it, materialized on first use.
+  struct ResourceState {
+    ResourceInfo info;
+    bool materialized = false;
+    std::string service_name;
+    SubgraphId traces = kNoSubgraph;
+    SubgraphId operations = kNoSubgraph;
+    SubgraphId placement = kNoSubgraph;
+    EntityId service = kInvalidEntity;
+    EntityId instance = kInvalidEntity;
+  };
+
+  // An uninstrumented dependency named by a client span's attributes.
+  struct PeerState {
+    std::string id;
+    EntityKind kind;
+    EdgeKind edge_kind;
+    Attributes attributes;
+    EntityId entity = kInvalidEntity;
+  };
+
+  // Where a span link may point: a producer-side span already analysed.
+  struct LinkEnd {
+    EntityId service;
+    SubgraphId subgraph;
+  };
+
+  struct LinkKey {
+    TraceId trace;
+    std::uint64_t span;
+    bool operator==(const LinkKey& o) const { return trace == o.trace && span == o.span; }
+    template <typename H>
+    friend H AbslHashValue(H h, const LinkKey& k) {
+      return H::combine(std::move(h), k.trace, k.span);
+    }
+  };
+
+  struct EdgeKey {
+    EntityId from;
+    EntityId to;
+    EdgeKind kind;
+    SubgraphId subgraph;
+    bool operator==(const EdgeKey& o) const {
+      return from == o.from && to == o.to && kind == o.kind && subgraph == o.subgraph;
+    }
+    template <typename H>
+    friend H AbslHashValue(H h, const EdgeKey& k) {
+      return H::combine(std::move(h), k.from, k.to, static_cast<int>(k.kind), k.subgraph);
+    }
+  };
+
+  std::uint32_t InternPeer(const SpanRecord& span);
+  std::uint32_t MakePeer(const SpanRecord& span);
+  void FlushExpired();
+  void Analyze(TraceBuffer& trace);
+  void ResolveLinks(const TraceBuffer& trace, const std::vector<std::uint32_t>& parent);
+
+  ResourceState& Materialize(std::uint32_t resource);
+  EntityId Entity(SubgraphId subgraph, EntityKind kind, const std::string& id,
+                  const Attributes& attributes = {});
+  EntityId PeerEntity(std::uint32_t peer, SubgraphId subgraph);
+  EntityId OperationEntity(const ResourceState& r, std::uint32_t name);
+  EntityId EntryPointEntity(const ResourceState& r, std::uint32_t name);
+  WindowedStats* EdgeStats(SubgraphId subgraph, EntityId from, EntityId to, EdgeKind kind);
+  WindowedStats* EntityStats(SubgraphId subgraph, EntityId entity);
+  SubgraphId Subgraph(const std::string& id, const std::string& parent, const char* kind);
+  void Fail(const absl::Status& status);
+
+  ModelBuilder* builder_;
+  TraceOptions options_;
+  absl::Status status_;
+  TraceSummary summary_;
+
+  std::vector<ResourceState> resources_;
+  absl::flat_hash_map<ResourceInfo, std::uint32_t> resource_index_;
+  StringInterner names_;
+  std::vector<PeerState> peers_;
+  absl::flat_hash_map<std::string, std::uint32_t> peer_index_;  // by entity id
+  absl::flat_hash_map<std::string, std::uint32_t> peer_keys_;   // by naming attributes
+  std::string peer_key_;
+  bool links_seen_ = false;
+
+  absl::flat_hash_map<TraceId, std::uint32_t> pending_;
+  std::vector<TraceBuffer> buffers_;
+  std::vector<std::uint32_t> free_buffers_;
+  std::int64_t watermark_ = 0;
+  std::uint64_t spans_since_check_ = 0;
+
+  // Span links: producer-side spans seen (bounded FIFO) and links waiting for them.
+  absl::flat_hash_map<LinkKey, LinkEnd> link_targets_;
+  std::deque<LinkKey> link_target_order_;
+  absl::flat_hash_map<LinkKey, std::vector<LinkEnd>> waiting_links_;
+  std::deque<LinkKey> waiting_order_;
+
+  // Model caches.
+  absl::flat_hash_map<std::string, SubgraphId> subgraphs_;
+  absl::flat_hash_map<std::uint64_t, EntityId> operations_;
+  absl::flat_hash_map<std::uint64_t, EntityId> entry_points_;
+  absl::flat_hash_map<EdgeKey, WindowedStats*> edge_stats_;
+  absl::flat_hash_map<std::uint64_t, WindowedStats*> entity_stats_;
+  EntityId user_ = kInvalidEntity;
+
+  // Scratch reused across traces.
+  std::vector<std::uint32_t> order_, parent_, child_begin_, children_, handler_, fill_;
+  std::vector<EntityId> service_;
+  std::vector<std::pair<std::int64_t, std::int64_t>> intervals_;
+  std::vector<std::uint32_t> stack_;
+  std::vector<bool> paired_, duplicate_;
+};
+
+}  // namespace faultline::internal
+
+#endif  // FAULTLINE_LIB_INGEST_TRACE_ASSEMBLER_H_

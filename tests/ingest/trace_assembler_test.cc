@@ -1,0 +1,304 @@
+// TraceAssembler: what spans mean for the graph, independent of any file format.
+#include "ingest/trace_assembler.h"
+
+#include <string>
+#include <vector>
+
+#include "faultline/model/model_builder.h"
+#include "faultline/model/snapshot.h"
+#include "gtest/gtest.h"
+
+namespace faultline {
+namespace {
+
+using internal::TraceAssembler;
+
+constexpr std::int64_t kT0 = 1'700'000'000'000'000'000;
+constexpr std::int64_t kMs = 1'000'000;
+
+ResourceInfo Resource(std::string service, std::string node = "", std::string zone = "") {
+  ResourceInfo r;
+  r.service = std::move(service);
+  r.instance = r.service + "-1";
+  r.node = std::move(node);
+  r.zone = std::move(zone);
+  r.environment = "prod";
+  return r;
+}
+
+SpanRecord Span(std::uint64_t id, std::uint64_t parent, std::uint32_t resource,
+                std::string_view name, SpanKind kind, std::int64_t start_ms,
+                std::int64_t end_ms) {
+  SpanRecord s;
+  s.trace_id = TraceId{1, 2};
+  s.span_id = id;
+  s.parent_span_id = parent;
+  s.resource = resource;
+  s.name = name;
+  s.kind = kind;
+  s.start_ns = kT0 + start_ms * kMs;
+  s.end_ns = kT0 + end_ms * kMs;
+  return s;
+}
+
+// The edge from -> to of `kind`, or nullopt.
+std::optional<EdgeIndex> FindEdge(const Snapshot& snap, std::string_view from,
+                                  std::string_view to, EdgeKind kind) {
+  auto f = snap.Find(from);
+  auto t = snap.Find(to);
+  if (!f || !t) return std::nullopt;
+  for (EdgeIndex e : snap.OutEdges(*f, kind)) {
+    if (snap.Target(e) == *t) return e;
+  }
+  return std::nullopt;
+}
+
+class TraceAssemblerTest : public ::testing::Test {
+ protected:
+  Snapshot Freeze() {
+    assembler_.FlushAll();
+    EXPECT_TRUE(assembler_.status().ok()) << assembler_.status();
+    auto snap = builder_.Freeze();
+    EXPECT_TRUE(snap.ok()) << snap.status();
+    return *snap;
+  }
+  ModelBuilder builder_;
+  TraceOptions options_;
+  TraceAssembler assembler_{&builder_, options_};
+};
+
+TEST_F(TraceAssemblerTest, PairsClientAndServerSpansIntoAServiceEdgeWithBothLatencies) {
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  const auto co = assembler_.AddResource(Resource("checkout"));
+  assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 50));
+  assembler_.AddSpan(Span(2, 1, fe, "PlaceOrder", SpanKind::kClient, 1, 45));
+  assembler_.AddSpan(Span(3, 2, co, "PlaceOrder", SpanKind::kServer, 2, 44));
+  const Snapshot snap = Freeze();
+
+  auto e = FindEdge(snap, "service:frontend", "service:checkout", EdgeKind::kCalls);
+  ASSERT_TRUE(e.has_value());
+  const WindowedStats* stats = snap.EdgeStats(*e);
+  ASSERT_NE(stats, nullptr);
+  const BucketStats total = stats->Total();
+  EXPECT_EQ(total.requests, 1u);
+  EXPECT_EQ(total.errors, 0u);
+  EXPECT_EQ(total.latency.max_ns(), 42 * kMs);
+  EXPECT_EQ(total.client_latency.max_ns(), 44 * kMs);
+  EXPECT_EQ(assembler_.summary().paired_calls, 1u);
+  EXPECT_EQ(assembler_.summary().traces, 1u);
+}
+
+TEST_F(TraceAssemblerTest, RootServerSpanBecomesAnEntryPointCalledByTheUser) {
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 10));
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(FindEdge(snap, "entry_point:frontend/GET /", "service:frontend", EdgeKind::kCalls));
+  EXPECT_TRUE(FindEdge(snap, "external:user", "entry_point:frontend/GET /", EdgeKind::kCalls));
+  auto ep = snap.Find("entry_point:frontend/GET /");
+  ASSERT_TRUE(ep);
+  EXPECT_EQ(snap.Kind(*ep), EntityKind::kEntryPoint);
+  ASSERT_NE(snap.EntityStats(*ep), nullptr);
+  EXPECT_EQ(snap.EntityStats(*ep)->Total().requests, 1u);
+}
+
+TEST_F(TraceAssemblerTest, UninstrumentedDatabaseBecomesAVirtualPeerWhereTheErrorOriginates) {
+  const auto co = assembler_.AddResource(Resource("checkout"));
+  assembler_.AddSpan(Span(1, 0, co, "PlaceOrder", SpanKind::kServer, 0, 50));
+  SpanRecord db = Span(2, 1, co, "SELECT orders", SpanKind::kClient, 10, 40);
+  db.db_system = "postgresql";
+  db.db_namespace = "orders";
+  db.server_address = "orders-db.internal";
+  db.server_port = 5432;
+  db.status_code = 2;
+  assembler_.AddSpan(db);
+  const Snapshot snap = Freeze();
+
+  auto e = FindEdge(snap, "service:checkout", "database:orders-db.internal/orders",
+                    EdgeKind::kUses);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(snap.EdgeStats(*e)->Total().errors, 1u);
+  auto dbe = snap.Find("database:orders-db.internal/orders");
+  ASSERT_TRUE(dbe);
+  EXPECT_EQ(snap.Kind(*dbe), EntityKind::kDatabase);
+  EXPECT_EQ(snap.EntityAttribute(*dbe, "db.system.name"), "postgresql");
+  EXPECT_EQ(snap.EntityStats(*dbe)->Total().errors_originated, 1u);
+  EXPECT_EQ(assembler_.summary().virtual_peers, 1u);
+}
+
+TEST_F(TraceAssemblerTest, ErrorsArrivingFromADependencyAreNotCountedAsOriginating) {
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  const auto co = assembler_.AddResource(Resource("checkout"));
+  SpanRecord a = Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 50);
+  a.http_status = 500;
+  SpanRecord b = Span(2, 1, fe, "PlaceOrder", SpanKind::kClient, 1, 45);
+  b.grpc_status = 13;
+  SpanRecord c = Span(3, 2, co, "PlaceOrder", SpanKind::kServer, 2, 44);
+  c.status_code = 2;
+  for (const auto& s : {a, b, c}) assembler_.AddSpan(s);
+  const Snapshot snap = Freeze();
+
+  const BucketStats fe_stats = snap.EntityStats(*snap.Find("service:frontend"))->Total();
+  const BucketStats co_stats = snap.EntityStats(*snap.Find("service:checkout"))->Total();
+  EXPECT_EQ(fe_stats.errors, 1u);
+  EXPECT_EQ(fe_stats.errors_originated, 0u);
+  EXPECT_EQ(co_stats.errors, 1u);
+  EXPECT_EQ(co_stats.errors_originated, 1u);
+}
+
+TEST_F(TraceAssemblerTest, SelfTimeExcludesTimeSpentInDependencies) {
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  const auto co = assembler_.AddResource(Resource("checkout"));
+  assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 100));
+  // Two overlapping calls covering [10, 60): 50 ms remote, 50 ms exclusive.
+  assembler_.AddSpan(Span(2, 1, fe, "A", SpanKind::kClient, 10, 40));
+  assembler_.AddSpan(Span(3, 2, co, "A", SpanKind::kServer, 11, 39));
+  assembler_.AddSpan(Span(4, 1, fe, "B", SpanKind::kClient, 30, 60));
+  assembler_.AddSpan(Span(5, 4, co, "B", SpanKind::kServer, 31, 59));
+  const Snapshot snap = Freeze();
+  const BucketStats fe_stats = snap.EntityStats(*snap.Find("service:frontend"))->Total();
+  EXPECT_EQ(fe_stats.self_time.max_ns(), 50 * kMs);
+  const BucketStats co_stats = snap.EntityStats(*snap.Find("service:checkout"))->Total();
+  EXPECT_EQ(co_stats.requests, 2u);
+  EXPECT_EQ(co_stats.self_time.max_ns(), 28 * kMs);
+}
+
+TEST_F(TraceAssemblerTest, CrossServiceParentAndChildWithoutKindsIsACall) {
+  ResourceInfo fe_pod;
+  fe_pod.pod = "frontend-579b9bff58-t2dbm";
+  ResourceInfo pc_pod;
+  pc_pod.pod = "productcatalogservice-668d5f85fb-wckp8";
+  const auto fe = assembler_.AddResource(fe_pod);
+  const auto pc = assembler_.AddResource(pc_pod);
+  assembler_.AddSpan(Span(1, 0, fe, "Recv.", SpanKind::kUnspecified, 0, 11));
+  assembler_.AddSpan(Span(2, 1, fe, "GetProduct", SpanKind::kUnspecified, 1, 6));
+  assembler_.AddSpan(Span(3, 2, pc, "GetProduct", SpanKind::kUnspecified, 2, 5));
+  const Snapshot snap = Freeze();
+  auto e = FindEdge(snap, "service:frontend", "service:productcatalogservice", EdgeKind::kCalls);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(snap.EdgeStats(*e)->Total().client_latency.max_ns(), 5 * kMs);
+  EXPECT_EQ(assembler_.summary().unkinded_calls, 1u);
+  // The pod maps to an instance of its Deployment.
+  EXPECT_TRUE(FindEdge(snap, "service:frontend", "instance:frontend/frontend-579b9bff58-t2dbm",
+                       EdgeKind::kRunsOn));
+}
+
+TEST_F(TraceAssemblerTest, ProducerAndConsumerGoThroughTheQueue) {
+  const auto co = assembler_.AddResource(Resource("checkout"));
+  const auto sh = assembler_.AddResource(Resource("shipping"));
+  assembler_.AddSpan(Span(1, 0, co, "PlaceOrder", SpanKind::kServer, 0, 50));
+  SpanRecord p = Span(2, 1, co, "publish", SpanKind::kProducer, 41, 42);
+  p.messaging_system = "kafka";
+  p.messaging_destination = "orders";
+  SpanRecord c = Span(3, 2, sh, "process", SpanKind::kConsumer, 60, 70);
+  c.messaging_system = "kafka";
+  c.messaging_destination = "orders";
+  assembler_.AddSpan(p);
+  assembler_.AddSpan(c);
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(FindEdge(snap, "service:checkout", "queue:kafka/orders", EdgeKind::kAsync));
+  EXPECT_TRUE(FindEdge(snap, "queue:kafka/orders", "service:shipping", EdgeKind::kAsync));
+  EXPECT_FALSE(FindEdge(snap, "service:checkout", "service:shipping", EdgeKind::kCalls));
+}
+
+TEST_F(TraceAssemblerTest, SpanLinksAcrossTracesBecomeAsyncEdgesInEitherArrivalOrder) {
+  const auto a = assembler_.AddResource(Resource("orders"));
+  const auto b = assembler_.AddResource(Resource("billing"));
+  // The consumer (with its link) arrives first, in another trace.
+  SpanRecord consumer = Span(10, 0, b, "batch", SpanKind::kConsumer, 100, 110);
+  consumer.trace_id = TraceId{9, 9};
+  const SpanLinkRef link{TraceId{1, 2}, 2};
+  consumer.links = absl::MakeConstSpan(&link, 1);
+  assembler_.AddSpan(consumer);
+  assembler_.FlushAll();
+  assembler_.AddSpan(Span(1, 0, a, "create", SpanKind::kServer, 0, 10));
+  assembler_.AddSpan(Span(2, 1, a, "emit", SpanKind::kProducer, 5, 6));
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(FindEdge(snap, "service:orders", "service:billing", EdgeKind::kAsync));
+  EXPECT_EQ(assembler_.summary().link_edges, 1u);
+}
+
+TEST_F(TraceAssemblerTest, PlacementChainsInstanceNodeZoneAndRegion) {
+  ResourceInfo r = Resource("checkout", "node-2", "eu-west-1b");
+  r.region = "eu-west-1";
+  r.k8s_namespace = "shop";
+  const auto co = assembler_.AddResource(r);
+  assembler_.AddSpan(Span(1, 0, co, "PlaceOrder", SpanKind::kServer, 0, 5));
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(FindEdge(snap, "service:checkout", "instance:checkout/checkout-1", EdgeKind::kRunsOn));
+  EXPECT_TRUE(FindEdge(snap, "instance:checkout/checkout-1", "node:node-2", EdgeKind::kRunsOn));
+  EXPECT_TRUE(FindEdge(snap, "node:node-2", "zone:eu-west-1b", EdgeKind::kRunsOn));
+  EXPECT_TRUE(FindEdge(snap, "zone:eu-west-1b", "region:eu-west-1", EdgeKind::kRunsOn));
+  EXPECT_TRUE(FindEdge(snap, "namespace:shop", "instance:checkout/checkout-1", EdgeKind::kContains));
+  auto placement = snap.FindSubgraph("traces/prod/placement");
+  ASSERT_TRUE(placement);
+  EXPECT_EQ(snap.Subgraph(*placement).parent, *snap.FindSubgraph("traces/prod"));
+  EXPECT_EQ(snap.HomeSubgraph(*snap.Find("node:node-2")), *placement);
+}
+
+TEST_F(TraceAssemblerTest, OperationEdgesConnectTheCallersHandlerToTheCalleeOperation) {
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  const auto co = assembler_.AddResource(Resource("checkout"));
+  assembler_.AddSpan(Span(1, 0, fe, "GET /checkout", SpanKind::kServer, 0, 50));
+  assembler_.AddSpan(Span(2, 1, fe, "PlaceOrder", SpanKind::kClient, 1, 45));
+  assembler_.AddSpan(Span(3, 2, co, "PlaceOrder", SpanKind::kServer, 2, 44));
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(FindEdge(snap, "operation:frontend/GET /checkout", "operation:checkout/PlaceOrder",
+                       EdgeKind::kCalls));
+  EXPECT_TRUE(FindEdge(snap, "service:checkout", "operation:checkout/PlaceOrder",
+                       EdgeKind::kContains));
+}
+
+TEST_F(TraceAssemblerTest, NegativeDurationsFromClockSkewAreClampedAndCounted) {
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 50, 10));
+  const Snapshot snap = Freeze();
+  EXPECT_EQ(assembler_.summary().clock_skew_adjusted, 1u);
+  const BucketStats s = snap.EntityStats(*snap.Find("service:frontend"))->Total();
+  EXPECT_EQ(s.latency.min_ns(), 0);
+}
+
+TEST_F(TraceAssemblerTest, OrphansAndDuplicatesAreCountedNotLost) {
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  assembler_.AddSpan(Span(1, 77, fe, "GET /", SpanKind::kServer, 0, 10));
+  assembler_.AddSpan(Span(1, 77, fe, "GET /", SpanKind::kServer, 0, 10));
+  Freeze();
+  EXPECT_EQ(assembler_.summary().orphan_spans, 1u);
+  EXPECT_EQ(assembler_.summary().duplicate_spans, 1u);
+  EXPECT_EQ(assembler_.summary().spans, 2u);
+}
+
+TEST_F(TraceAssemblerTest, TracesIdleLongerThanTheHorizonAreAnalysedWhileStreaming) {
+  ModelBuilder builder;
+  TraceOptions options;
+  options.pairing_horizon_ns = 1'000 * kMs;
+  TraceAssembler assembler(&builder, options);
+  const auto fe = assembler.AddResource(Resource("frontend"));
+  for (int i = 0; i < 20'000; ++i) {
+    SpanRecord s = Span(1, 0, fe, "GET /", SpanKind::kServer, i * 10, i * 10 + 5);
+    s.trace_id = TraceId{0, static_cast<std::uint64_t>(i + 1)};
+    assembler.AddSpan(s);
+  }
+  // Traces far behind the newest span time were analysed without waiting for the end.
+  EXPECT_LT(assembler.pending_traces(), 20'000u);
+  EXPECT_GT(assembler.summary().traces, 0u);
+  assembler.FlushAll();
+  EXPECT_EQ(assembler.summary().traces, 20'000u);
+  EXPECT_EQ(assembler.pending_traces(), 0u);
+}
+
+TEST_F(TraceAssemblerTest, PendingTracesAreCappedToBoundMemory) {
+  ModelBuilder builder;
+  TraceOptions options;
+  options.max_pending_traces = 100;
+  TraceAssembler assembler(&builder, options);
+  const auto fe = assembler.AddResource(Resource("frontend"));
+  for (int i = 0; i < 1'000; ++i) {
+    SpanRecord s = Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 5);
+    s.trace_id = TraceId{0, static_cast<std::uint64_t>(i + 1)};
+    assembler.AddSpan(s);
+    EXPECT_LE(assembler.pending_traces(), 100u);
+  }
+}
+
+}  // namespace
+}  // namespace faultline
