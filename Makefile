@@ -12,7 +12,7 @@ BUILD := build
 JOBS ?= 2
 DEB_PACKAGES := g++ libboost-graph-dev libeigen3-dev libabsl-dev libprotobuf-dev \
                 protobuf-compiler libgtest-dev libbenchmark-dev ccache \
-                zlib1g-dev libzstd-dev
+                zlib1g-dev libzstd-dev pkg-config
 PY_BUILD_DEPS := "cmake>=3.25" ninja "scikit-build-core>=0.10" "pybind11>=2.12"
 # Test and notebook dependencies beyond the package's own (pyproject's [test] extra).
 PY_TOOLS := "pytest>=7" "hypothesis>=6"

@@ -212,6 +212,7 @@ struct JsonKey {
 std::vector<JsonKey> ScanKeys(std::string_view text, std::size_t from) {
   std::vector<JsonKey> keys;
   std::vector<char> stack;  // open objects and arrays
+  int objects = 0;          // open objects: the depth of a key (array levels do not count)
   std::size_t i = from;
   while (i < text.size()) {
     const char c = text[i];
@@ -224,17 +225,16 @@ std::vector<JsonKey> ScanKeys(std::string_view text, std::size_t from) {
       std::size_t j = i;
       while (j < text.size() && IsJsonSpace(text[j])) ++j;
       if (j < text.size() && text[j] == ':' && !stack.empty() && stack.back() == '{') {
-        // Depth in objects only: array levels do not count.
-        int objects = 0;
-        for (char s : stack) objects += s == '{';
         keys.push_back({str, objects});
       }
       continue;
     }
     if (c == '{' || c == '[') {
       stack.push_back(c);
+      objects += c == '{';
     } else if (c == '}' || c == ']') {
       if (stack.empty()) break;
+      objects -= stack.back() == '{';
       stack.pop_back();
       if (stack.empty()) break;
     }

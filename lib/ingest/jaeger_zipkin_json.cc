@@ -6,8 +6,9 @@
 // resource attributes). A span's parent is its first CHILD_OF reference; without one, its
 // first FOLLOWS_FROM reference within the same trace. Other references become links.
 //
-// Zipkin v2: an array of spans, or one span (or array) per line. The local endpoint's
-// service name is the resource. For CLIENT and PRODUCER spans the remote endpoint names the
+// Zipkin v2: an array of spans, or one span (or array) per line. The resource is the local
+// endpoint's service name plus the tags that are resource attributes (service.instance.id,
+// k8s.*, cloud.*...: the OpenTelemetry Zipkin exporter writes resource attributes as tags). For CLIENT and PRODUCER spans the remote endpoint names the
 // peer (service name, ipv4/ipv6 address, port) unless tags already did. A SERVER span with
 // "shared": true has the id of its CLIENT span; it gets the synthetic id
 // `id ^ kZipkinSharedSpanIdXor` and the client's id as parent, and the spans of the server's
@@ -52,6 +53,8 @@ class JaegerParser {
     return ReadJsonStream(
         text_, ctx_.name(), reader_, [this](JsonReader& r, std::size_t) { TopLevel(r); },
         [this](std::size_t, std::string_view where) {
+          // A line that is not a record counts as one record read and rejected.
+          ctx_.Read();
           ctx_.Reject("malformed JSON line", where);
         });
   }
@@ -114,7 +117,7 @@ class JaegerParser {
       } else if (key == "traceID") {
         std::string_view hex;
         if (r.ReadString(&hex)) {
-          ParseHexTraceId(hex, &trace_id);
+          HexTraceId(hex, &trace_id);
         } else {
           r.Skip();
         }
@@ -249,7 +252,8 @@ class JaegerParser {
     refs_.clear();
     SpanRecord s;
     std::string_view trace_hex, span_hex, process_id;
-    std::int64_t start_us = -1, duration_us = 0;
+    std::int64_t start_us = 0, duration_us = 0;
+    bool have_start = false;
     bool have_resource = false;
     const char* bad = nullptr;
     auto set_bad = [&](const char* reason) {
@@ -279,6 +283,7 @@ class JaegerParser {
       } else if (key == "references") {
         References(r);
       } else if (key == "startTime") {
+        have_start = true;
         if (!r.ReadInt64(&start_us)) {
           if (!r.ok()) break;
           set_bad("bad timestamp");
@@ -324,7 +329,7 @@ class JaegerParser {
     if (bad == nullptr) {
       if (trace_hex.empty()) {
         s.trace_id = default_trace;
-      } else if (!ParseHexTraceId(trace_hex, &s.trace_id)) {
+      } else if (!HexTraceId(trace_hex, &s.trace_id)) {
         bad = "bad trace id";
       }
     }
@@ -333,12 +338,12 @@ class JaegerParser {
         bad = "missing trace id";
       } else if (span_hex.empty()) {
         bad = "missing span id";
-      } else if (!ParseHexSpanId(span_hex, &s.span_id)) {
+      } else if (!HexSpanId(span_hex, &s.span_id)) {
         bad = "bad span id";
       } else if (s.span_id == 0) {
         bad = "missing span id";
-      } else if (start_us < 0) {
-        bad = start_us == -1 ? "missing timestamp" : "bad timestamp";
+      } else if (!have_start) {
+        bad = "missing timestamp";
       } else if (!MicrosToNanos(start_us, &s.start_ns)) {
         bad = "bad timestamp";
       } else if (duration_us < 0 || duration_us > (INT64_MAX - s.start_ns) / 1000) {
@@ -410,12 +415,12 @@ class JaegerParser {
             r.Skip();
           }
         } else if (key == "traceID") {
-          if (!r.ReadString(&value) || !ParseHexTraceId(value, &ref.trace_id)) {
+          if (!r.ReadString(&value) || !HexTraceId(value, &ref.trace_id)) {
             valid = false;
             r.Skip();
           }
         } else if (key == "spanID") {
-          if (!r.ReadString(&value) || !ParseHexSpanId(value, &ref.span_id)) {
+          if (!r.ReadString(&value) || !HexSpanId(value, &ref.span_id)) {
             valid = false;
             r.Skip();
           }
@@ -470,6 +475,8 @@ class ZipkinParser {
     return ReadJsonStream(
         text_, ctx_.name(), reader_, [this](JsonReader& r, std::size_t) { TopLevel(r); },
         [this](std::size_t, std::string_view where) {
+          // A line that is not a record counts as one record read and rejected.
+          ctx_.Read();
           ctx_.Reject("malformed JSON line", where);
         });
   }
@@ -519,6 +526,17 @@ class ZipkinParser {
     return r.ok();
   }
 
+  // ResetResource(): clears resource_ keeping its strings' capacity.
+  void ResetResource() {
+    for (std::string* f : {&resource_.service, &resource_.service_namespace, &resource_.instance,
+                           &resource_.pod, &resource_.deployment, &resource_.k8s_namespace,
+                           &resource_.node, &resource_.cluster, &resource_.host,
+                           &resource_.host_id, &resource_.zone, &resource_.region,
+                           &resource_.environment}) {
+      f->clear();
+    }
+  }
+
   std::uint32_t ServiceResource(std::string_view service) {
     auto it = service_handles_.find(ToAbsl(service));
     if (it != service_handles_.end()) return it->second;
@@ -541,8 +559,10 @@ class ZipkinParser {
     pool_.Clear();
     SpanRecord s;
     std::string_view trace_hex, id_hex, parent_hex, kind;
-    std::int64_t timestamp_us = -1, duration_us = 0;
+    std::int64_t timestamp_us = 0, duration_us = 0;
+    bool have_timestamp = false;
     bool shared = false;
+    bool have_resource_tags = false;
     Endpoint local, remote;
     const char* bad = nullptr;
     auto set_bad = [&](const char* reason) {
@@ -580,6 +600,7 @@ class ZipkinParser {
           r.Skip();
         }
       } else if (key == "timestamp") {
+        have_timestamp = true;
         if (!r.ReadInt64(&timestamp_us)) {
           if (!r.ok()) break;
           set_bad("bad timestamp");
@@ -605,7 +626,7 @@ class ZipkinParser {
         }
         std::string_view tag;
         while (r.NextKey(&tag)) {
-          const AttributeTarget target = LookupAttribute(tag);
+          const AttributeTarget target = attributes_.Lookup(tag);
           if (target == AttributeTarget::kNone) {
             r.Skip();
             continue;
@@ -613,8 +634,13 @@ class ZipkinParser {
           std::string_view text;
           std::int64_t int_value = 0;
           bool is_int = false;
-          if (ReadAttributeScalar(r, pool_, &text, &int_value, &is_int)) {
-            SetSpanAttribute(target, text, int_value, is_int, s);
+          if (!ReadAttributeScalar(r, pool_, &text, &int_value, &is_int)) continue;
+          if (!SetSpanAttribute(target, text, int_value, is_int, s) && !collecting_) {
+            if (!have_resource_tags) {
+              ResetResource();
+              have_resource_tags = true;
+            }
+            SetResourceAttribute(target, text, resource_);
           }
         }
       } else {
@@ -625,20 +651,20 @@ class ZipkinParser {
     if (bad == nullptr) {
       if (trace_hex.empty()) {
         bad = "missing trace id";
-      } else if (!ParseHexTraceId(trace_hex, &s.trace_id)) {
+      } else if (!HexTraceId(trace_hex, &s.trace_id)) {
         bad = "bad trace id";
       } else if (s.trace_id.empty()) {
         bad = "missing trace id";
       } else if (id_hex.empty()) {
         bad = "missing span id";
-      } else if (!ParseHexSpanId(id_hex, &s.span_id)) {
+      } else if (!HexSpanId(id_hex, &s.span_id)) {
         bad = "bad span id";
       } else if (s.span_id == 0) {
         bad = "missing span id";
-      } else if (!parent_hex.empty() && !ParseHexSpanId(parent_hex, &s.parent_span_id)) {
+      } else if (!parent_hex.empty() && !HexSpanId(parent_hex, &s.parent_span_id)) {
         bad = "bad parent span id";
-      } else if (timestamp_us < 0) {
-        bad = timestamp_us == -1 ? "missing timestamp" : "bad timestamp";
+      } else if (!have_timestamp) {
+        bad = "missing timestamp";
       } else if (!MicrosToNanos(timestamp_us, &s.start_ns)) {
         bad = "bad timestamp";
       } else if (duration_us < 0 || duration_us > (INT64_MAX - s.start_ns) / 1000) {
@@ -681,7 +707,18 @@ class ZipkinParser {
       }
       if (s.server_port == 0 && remote.port > 0) s.server_port = remote.port;
     }
-    s.resource = ServiceResource(local.service);
+    if (have_resource_tags) {
+      if (!local.service.empty()) resource_.service.assign(local.service.data(), local.service.size());
+      CompleteResource(resource_);
+      if (!have_last_ || !(resource_ == last_resource_)) {
+        last_handle_ = resources_.Intern(resource_, sink_);
+        last_resource_ = resource_;
+        have_last_ = true;
+      }
+      s.resource = last_handle_;
+    } else {
+      s.resource = ServiceResource(local.service);
+    }
     sink_.AddSpan(s);
     ctx_.Accept();
   }
@@ -693,8 +730,13 @@ class ZipkinParser {
   JsonReader reader_;
   StringPool pool_;
   ResourceInterner resources_;
+  AttributeLookupCache attributes_;
   absl::flat_hash_map<std::string, std::uint32_t> service_handles_;
   absl::flat_hash_map<std::pair<TraceId, std::uint64_t>, std::string> shared_servers_;
+  ResourceInfo resource_;  // the current span's resource, when tags add to it
+  ResourceInfo last_resource_;
+  std::uint32_t last_handle_ = 0;
+  bool have_last_ = false;
   bool collecting_ = false;
 };
 

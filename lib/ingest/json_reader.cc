@@ -8,9 +8,6 @@
 
 #include "faultline/internal/str_cat.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace faultline::internal {
 namespace {
@@ -37,30 +34,6 @@ int HexValue(char c) {
   return -1;
 }
 
-// The offset of the first '"', '\\' or control byte in s[pos, end), or `end`.
-inline std::size_t FindStringSpecial(const char* s, std::size_t pos, std::size_t end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i control_max = _mm_set1_epi8(0x1F);
-  while (pos + 16 <= end) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos));
-    const __m128i special =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                     _mm_cmpeq_epi8(_mm_min_epu8(v, control_max), v));
-    const int mask = _mm_movemask_epi8(special);
-    if (mask != 0) return pos + static_cast<std::size_t>(__builtin_ctz(mask));
-    pos += 16;
-  }
-#endif
-  while (pos < end) {
-    const unsigned char c = static_cast<unsigned char>(s[pos]);
-    if (c == '"' || c == '\\' || c < 0x20) return pos;
-    ++pos;
-  }
-  return end;
-}
-
 void AppendUtf8(std::uint32_t cp, std::string& out) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
@@ -83,6 +56,15 @@ void AppendUtf8(std::uint32_t cp, std::string& out) {
 bool ParseDigits(std::string_view digits, std::uint64_t* out) {
   if (digits.empty() || digits.size() > 20) return false;
   std::uint64_t v = 0;
+  if (digits.size() <= 19) {  // cannot overflow
+    for (char c : digits) {
+      const unsigned d = static_cast<unsigned char>(c) - '0';
+      if (d > 9) return false;
+      v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+  }
   for (char c : digits) {
     if (c < '0' || c > '9') return false;
     const std::uint64_t d = static_cast<std::uint64_t>(c - '0');
@@ -199,6 +181,7 @@ void JsonReader::Reset(std::string_view text, std::size_t begin, std::size_t end
   depth_ = 0;
   max_depth_ = max_depth;
   first_ = false;
+  single_line_ = false;
   ok_ = true;
   error_syntax_ = false;
   error_offset_ = 0;
@@ -217,33 +200,20 @@ bool JsonReader::FailAt(std::size_t offset, const char* expected, bool syntax) {
 bool JsonReader::Fail(const char* expected) {
   if (!ok_) return false;
   SkipSpace();
-  // Bytes that cannot start a value make the text malformed, not just of another shape.
-  const bool syntax = pos_ >= end_ || kTypeOf[static_cast<unsigned char>(text_[pos_])] ==
-                                          JsonType::kInvalid;
-  return FailAt(pos_, expected, syntax);
-}
-
-bool JsonReader::Enter() {
-  if (++depth_ > max_depth_) {
-    return FailAt(pos_, "at most the maximum nesting depth of objects and arrays", true);
+  // Text that is not a JSON value is malformed, not just of another shape: report where.
+  const std::size_t at = pos_;
+  if (pos_ >= end_ || kTypeOf[static_cast<unsigned char>(text_[pos_])] == JsonType::kInvalid) {
+    return FailAt(pos_, expected, true);
   }
-  ++pos_;
-  first_ = true;
-  return true;
+  if (!SkipValue(depth_)) return false;
+  return FailAt(at, expected, false);
 }
 
-bool JsonReader::BeginObject() {
-  if (Peek() != JsonType::kObject) return false;
-  return Enter();
+bool JsonReader::FailDepth() {
+  return FailAt(pos_, "at most the maximum nesting depth of objects and arrays", true);
 }
 
-bool JsonReader::BeginArray() {
-  if (Peek() != JsonType::kArray) return false;
-  return Enter();
-}
-
-bool JsonReader::NextKey(std::string_view* key) {
-  if (!ok_) return false;
+bool JsonReader::NextKeySlow(std::string_view* key) {
   SkipSpace();
   if (pos_ >= end_) {
     return FailAt(pos_, first_ ? "a quoted object key or '}'" : "',' or '}' in an object", true);
@@ -267,19 +237,13 @@ bool JsonReader::NextKey(std::string_view* key) {
   if (c != '"') return FailAt(pos_, "a quoted object key", true);
   ++pos_;
   if (!ScanString(key, &key_scratch_)) return false;
-  // The ':' usually follows directly.
-  if (pos_ < end_ && text_[pos_] == ':') {
-    ++pos_;
-    return true;
-  }
   SkipSpace();
   if (pos_ >= end_ || text_[pos_] != ':') return FailAt(pos_, "':' after an object key", true);
   ++pos_;
   return true;
 }
 
-bool JsonReader::NextElement() {
-  if (!ok_) return false;
+bool JsonReader::NextElementSlow() {
   SkipSpace();
   if (pos_ >= end_) return FailAt(pos_, "a value or ']' in an array", true);
   const char c = text_[pos_];
@@ -290,27 +254,26 @@ bool JsonReader::NextElement() {
     return false;
   }
   if (first_) {
+    if (kTypeOf[static_cast<unsigned char>(c)] == JsonType::kInvalid) {
+      return FailAt(pos_, "a value or ']' in an array", true);
+    }
     first_ = false;
     return true;
   }
   if (c != ',') return FailAt(pos_, "',' or ']' in an array", true);
   ++pos_;
   SkipSpace();
-  if (pos_ < end_ && text_[pos_] == ']') return FailAt(pos_, "a value after ','", true);
+  if (pos_ >= end_ || kTypeOf[static_cast<unsigned char>(text_[pos_])] == JsonType::kInvalid) {
+    return FailAt(pos_, "a value after ','", true);
+  }
   return true;
 }
 
-bool JsonReader::ScanString(std::string_view* out, std::string* scratch) {
+bool JsonReader::ScanStringSlow(std::string_view* out, std::string* scratch,
+                                std::size_t special) {
   const std::size_t start = pos_;
-  const std::size_t special = FindStringSpecial(text_.data(), pos_, end_);
   if (special >= end_) return FailAt(end_, "a closing '\"'", true);
-  const char c = text_[special];
-  if (c == '"') {
-    *out = text_.substr(start, special - start);
-    pos_ = special + 1;
-    return true;
-  }
-  if (c == '\\') {
+  if (text_[special] == '\\') {
     pos_ = special;
     return Unescape(start, out, scratch);
   }
@@ -377,17 +340,11 @@ bool JsonReader::Unescape(std::size_t start, std::string_view* out, std::string*
         return FailAt(pos_ - 1, "a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)",
                       true);
     }
-    const std::size_t special = FindStringSpecial(text_.data(), pos_, end_);
+    const std::size_t special = json_detail::FindStringSpecial(text_.data(), pos_, end_);
     if (special >= end_) return FailAt(end_, "a closing '\"'", true);
     buf.append(text_.data() + pos_, special - pos_);
     pos_ = special;
   }
-}
-
-bool JsonReader::ReadString(std::string_view* out, std::string* scratch) {
-  if (Peek() != JsonType::kString) return false;
-  ++pos_;
-  return ScanString(out, scratch != nullptr ? scratch : &value_scratch_);
 }
 
 bool JsonReader::ScanNumber(std::size_t* end, bool* integral) {
@@ -470,7 +427,7 @@ bool IntegerFromText(std::string_view text, bool integral, bool* negative,
         return false;                                                                 \
       }                                                                               \
     } else if (type == JsonType::kString) {                                           \
-      const std::size_t close = FindStringSpecial(text_.data(), pos_ + 1, end_);      \
+      const std::size_t close = json_detail::FindStringSpecial(text_.data(), pos_ + 1, end_);      \
       if (close >= end_ || text_[close] != '"') return false;                         \
       const std::string_view body = text_.substr(pos_ + 1, close - pos_ - 1);         \
       if (!ParseSignedDigits(body, &negative, &magnitude)) {                          \
@@ -513,7 +470,7 @@ bool JsonReader::ReadDouble(double* out) {
     return true;
   }
   if (type == JsonType::kString) {
-    const std::size_t close = FindStringSpecial(text_.data(), pos_ + 1, end_);
+    const std::size_t close = json_detail::FindStringSpecial(text_.data(), pos_ + 1, end_);
     if (close >= end_ || text_[close] != '"') return false;
     const std::string_view body = text_.substr(pos_ + 1, close - pos_ - 1);
     if (body != "NaN" && body != "Infinity" && body != "-Infinity" && !IsJsonNumber(body)) {
@@ -528,8 +485,7 @@ bool JsonReader::ReadDouble(double* out) {
 
 bool JsonReader::Literal(std::string_view word) {
   if (text_.substr(pos_, std::min(word.size(), end_ - pos_)) != word) {
-    return FailAt(pos_, word == "true" ? "'true'" : word == "false" ? "'false'" : "'null'",
-                  true);
+    return FailAt(pos_, "a value", true);
   }
   pos_ += word.size();
   return true;
@@ -560,7 +516,7 @@ bool JsonReader::SkipValue(int depth) {
     case JsonType::kString: {
       ++pos_;
       while (true) {
-        const std::size_t special = FindStringSpecial(text_.data(), pos_, end_);
+        const std::size_t special = json_detail::FindStringSpecial(text_.data(), pos_, end_);
         if (special >= end_) return FailAt(end_, "a closing '\"'", true);
         const char c = text_[special];
         if (c == '"') {
@@ -673,6 +629,8 @@ std::string JsonReader::ErrorDescription() const {
     found = end_ < text_.size() && (text_[end_] == '\n' || text_[end_] == '\r')
                 ? "end of line"
                 : "end of input";
+  } else if (text_[error_offset_] == '\n') {
+    found = "end of line";
   } else {
     const unsigned char c = static_cast<unsigned char>(text_[error_offset_]);
     if (c >= 0x20 && c < 0x7f) {
@@ -760,30 +718,36 @@ absl::Status ReadJsonStream(std::string_view text, std::string_view name, JsonRe
     }
     return reader.status(name);
   }
-  std::size_t line = 0;
+  std::size_t line = 1;
+  std::size_t line_start = 0;
   std::size_t good = 0;
   absl::Status first_error;
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t end = LineEnd(text, pos);
-    ++line;
-    const std::size_t begin = pos;
-    pos = end + 1;
-    if (IsBlank(text.substr(begin, end - begin))) continue;
-    reader.Reset(text, begin, end);
-    reader.AtEnd();  // skips leading whitespace
-    const std::size_t start = reader.offset();
+  while (true) {
+    // Blank lines and the newline that ended the previous value.
+    while (pos < text.size() &&
+           (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' || text[pos] == '\n')) {
+      if (text[pos] == '\n') {
+        ++line;
+        line_start = pos + 1;
+      }
+      ++pos;
+    }
+    if (pos >= text.size()) break;
+    reader.ResetToLine(text, pos);
     visit(reader, line);
-    if (reader.ok() && reader.offset() == start) reader.FailAt(start, "a JSON value", true);
+    if (reader.ok() && reader.offset() == pos) reader.FailAt(pos, "a JSON value", true);
     if (reader.ExpectEnd()) {
       ++good;
+      pos = reader.window_end();
       continue;
     }
     const std::string where =
-        StrCat("line ", line, ", column ", reader.error_offset() - begin + 1, " (",
+        StrCat("line ", line, ", column ", reader.error_offset() - line_start + 1, " (",
                reader.ErrorDescription(), ")");
     if (first_error.ok()) first_error = reader.status(name);
     bad_line(line, where);
+    pos = LineEnd(text, reader.error_offset());
   }
   if (good == 0 && !first_error.ok()) return first_error;
   return absl::OkStatus();

@@ -36,7 +36,40 @@
 #include "absl/status/status.h"
 #include "faultline/ingest/source.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace faultline::internal {
+
+namespace json_detail {
+
+// FindStringSpecial(): the offset of the first '"', '\\' or control byte (< 0x20) in
+// s[pos, end), or `end`. 16 bytes at a time where SSE2 is available.
+inline std::size_t FindStringSpecial(const char* s, std::size_t pos, std::size_t end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control_max = _mm_set1_epi8(0x1F);
+  while (pos + 16 <= end) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos));
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmpeq_epi8(_mm_min_epu8(v, control_max), v));
+    const int mask = _mm_movemask_epi8(special);
+    if (mask != 0) return pos + static_cast<std::size_t>(__builtin_ctz(mask));
+    pos += 16;
+  }
+#endif
+  while (pos < end) {
+    const unsigned char c = static_cast<unsigned char>(s[pos]);
+    if (c == '"' || c == '\\' || c < 0x20) return pos;
+    ++pos;
+  }
+  return end;
+}
+
+}  // namespace json_detail
 
 // JsonType: the type of the next value, from its first byte.
 enum class JsonType : std::uint8_t {
@@ -71,6 +104,14 @@ class JsonReader {
   // buffers' capacity. Offsets and line:column positions stay relative to `text`.
   void Reset(std::string_view text, std::size_t begin = 0,
              std::size_t end = std::string_view::npos, int max_depth = kDefaultMaxDepth);
+  // ResetToLine(): reads the line of `text` that starts at `begin`: the window ends at the
+  // first newline between tokens, found while reading (no separate scan for it); a newline
+  // inside a string is a syntax error. window_end() is that newline once reached.
+  void ResetToLine(std::string_view text, std::size_t begin,
+                   int max_depth = kDefaultMaxDepth) {
+    Reset(text, begin, text.size(), max_depth);
+    single_line_ = true;
+  }
 
   // Peek(): skips whitespace and returns the type of the next value (kInvalid at the end of
   // the window, on an error, or before '}' ']' ',' and other non-value bytes).
@@ -81,23 +122,66 @@ class JsonReader {
   }
 
   // BeginObject(): consumes '{'. False (no error) when the next value is not an object.
-  bool BeginObject();
+  bool BeginObject() {
+    if (Peek() != JsonType::kObject) return false;
+    return Enter();
+  }
   // NextKey(): the next key of the current object, with its ':' consumed; the caller must
   // then consume its value. False at the closing '}' (consumed) or on an error. `*key` is
   // valid until the next NextKey() (escaped keys are unescaped into an internal buffer).
-  bool NextKey(std::string_view* key);
+  bool NextKey(std::string_view* key) {
+    if (!ok_) return false;
+    // Fast path, compact JSON: `"key":` first, or `,"key":` after a member.
+    std::size_t p = pos_;
+    if (p < end_ && text_[p] == (first_ ? '"' : ',')) {
+      if (!first_) ++p;
+      if (p < end_ && text_[p] == '"') {
+        const std::size_t close = json_detail::FindStringSpecial(text_.data(), p + 1, end_);
+        if (close + 1 < end_ && text_[close] == '"' && text_[close + 1] == ':') {
+          *key = text_.substr(p + 1, close - p - 1);
+          pos_ = close + 2;
+          first_ = false;
+          return true;
+        }
+      }
+    }
+    return NextKeySlow(key);
+  }
 
   // BeginArray(): consumes '['. False (no error) when the next value is not an array.
-  bool BeginArray();
+  bool BeginArray() {
+    if (Peek() != JsonType::kArray) return false;
+    return Enter();
+  }
   // NextElement(): true when another element follows (the caller must consume it); false at
   // the closing ']' (consumed) or on an error.
-  bool NextElement();
+  bool NextElement() {
+    if (!ok_) return false;
+    if (pos_ + 1 < end_) {
+      const char c = text_[pos_];
+      if (first_) {
+        if (kTypeOf[static_cast<unsigned char>(c)] != JsonType::kInvalid) {
+          first_ = false;
+          return true;
+        }
+      } else if (c == ',' &&
+                 kTypeOf[static_cast<unsigned char>(text_[pos_ + 1])] != JsonType::kInvalid) {
+        ++pos_;
+        return true;
+      }
+    }
+    return NextElementSlow();
+  }
 
   // ReadString(): the next string. Without escapes `*out` views the text; with escapes it
   // is unescaped (\uXXXX and surrogate pairs to UTF-8; a lone surrogate becomes U+FFFD) into
   // `*scratch`, or into an internal buffer when `scratch` is null, and views that buffer
   // until it is next written. False (no error) when the value is not a string.
-  bool ReadString(std::string_view* out, std::string* scratch = nullptr);
+  bool ReadString(std::string_view* out, std::string* scratch = nullptr) {
+    if (Peek() != JsonType::kString) return false;
+    ++pos_;
+    return ScanString(out, scratch != nullptr ? scratch : &value_scratch_);
+  }
 
   // ReadInt64() / ReadUint64(): an integer given as a JSON number or as a string holding a
   // decimal integer (the protobuf JSON form of 64-bit integers), exactly. A number with a
@@ -127,9 +211,10 @@ class JsonReader {
   // ExpectEnd(): AtEnd(), else an error "end of input".
   bool ExpectEnd();
 
-  // Fail(): records an error at the next value's offset: "expected `expected`". Use it for
-  // values of the wrong shape (a syntax error when no value starts there); `expected` must
-  // outlive the reader (a literal).
+  // Fail(): records a shape error at the next value: "expected `expected`", for values of
+  // the wrong type. When the text there is not a valid JSON value, the syntax error is
+  // recorded instead (validating the value: O(its size)). `expected` must outlive the
+  // reader (a literal).
   bool Fail(const char* expected);
   // FailAt(): the same at `offset`.
   bool FailAt(std::size_t offset, const char* expected, bool syntax = false);
@@ -158,15 +243,41 @@ class JsonReader {
   void SkipSpace() {
     while (pos_ < end_) {
       const char c = text_[pos_];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-      ++pos_;
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++pos_;
+      } else if (c == '\n') {
+        if (single_line_) {
+          end_ = pos_;
+          return;
+        }
+        ++pos_;
+      } else {
+        return;
+      }
     }
   }
   bool Literal(std::string_view word);
-  bool Enter();
-  // Scans a string starting after its opening quote; sets *out / escapes. Returns the end
-  // position (after the closing quote) through pos_.
-  bool ScanString(std::string_view* out, std::string* scratch);
+  bool Enter() {
+    if (++depth_ > max_depth_) return FailDepth();
+    ++pos_;
+    first_ = true;
+    return true;
+  }
+  bool FailDepth();
+  bool NextKeySlow(std::string_view* key);
+  bool NextElementSlow();
+  // Scans a string from after its opening quote to after its closing one, into *out
+  // (unescaped into *scratch when it holds escapes).
+  bool ScanString(std::string_view* out, std::string* scratch) {
+    const std::size_t close = json_detail::FindStringSpecial(text_.data(), pos_, end_);
+    if (close < end_ && text_[close] == '"') {
+      *out = text_.substr(pos_, close - pos_);
+      pos_ = close + 1;
+      return true;
+    }
+    return ScanStringSlow(out, scratch, close);
+  }
+  bool ScanStringSlow(std::string_view* out, std::string* scratch, std::size_t special);
   bool Unescape(std::size_t start, std::string_view* out, std::string* scratch);
   bool ScanNumber(std::size_t* end, bool* integral);
   bool SkipValue(int depth);
@@ -177,6 +288,7 @@ class JsonReader {
   int depth_ = 0;
   int max_depth_ = kDefaultMaxDepth;
   bool first_ = false;  // the container just opened has had no member yet
+  bool single_line_ = false;  // the window ends at the first newline
   bool ok_ = true;
   bool error_syntax_ = false;
   std::size_t error_offset_ = 0;

@@ -5,6 +5,7 @@
 #define FAULTLINE_LIB_INGEST_JSON_TRACE_COMMON_H_
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <string>
@@ -60,6 +61,94 @@ inline void CompleteResource(ResourceInfo& resource) {
     resource.deployment.assign(deployment.data(), deployment.size());
   }
 }
+
+namespace json_trace_detail {
+
+// kHexValue[c]: the value of hex digit c, or 0xF0 for any other byte.
+struct HexTable {
+  std::uint8_t value[256];
+  constexpr HexTable() : value() {
+    for (int i = 0; i < 256; ++i) value[i] = 0xF0;
+    for (int i = 0; i < 10; ++i) value['0' + i] = static_cast<std::uint8_t>(i);
+    for (int i = 0; i < 6; ++i) {
+      value['a' + i] = static_cast<std::uint8_t>(10 + i);
+      value['A' + i] = static_cast<std::uint8_t>(10 + i);
+    }
+  }
+};
+inline constexpr HexTable kHex{};
+
+// Up to 16 hex digits into *out; false when any byte is not a hex digit.
+inline bool HexToUint64(const char* p, std::size_t n, std::uint64_t* out) {
+  std::uint64_t v = 0;
+  std::uint8_t invalid = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t d = kHex.value[static_cast<unsigned char>(p[i])];
+    invalid |= d;
+    v = (v << 4) | (d & 0x0F);
+  }
+  *out = v;
+  return (invalid & 0xF0) == 0;
+}
+
+}  // namespace json_trace_detail
+
+// HexTraceId() / HexSpanId(): ParseHexTraceId() / ParseHexSpanId() (1..32 / 1..16
+// case-insensitive hex digits), table-driven and branch-free per digit.
+inline bool HexTraceId(std::string_view hex, TraceId* out) {
+  if (hex.empty() || hex.size() > 32) return false;
+  const std::size_t lo_digits = hex.size() < 16 ? hex.size() : 16;
+  const std::size_t hi_digits = hex.size() - lo_digits;
+  TraceId id;
+  if (!json_trace_detail::HexToUint64(hex.data(), hi_digits, &id.hi) ||
+      !json_trace_detail::HexToUint64(hex.data() + hi_digits, lo_digits, &id.lo)) {
+    return false;
+  }
+  *out = id;
+  return true;
+}
+
+inline bool HexSpanId(std::string_view hex, std::uint64_t* out) {
+  if (hex.empty() || hex.size() > 16) return false;
+  return json_trace_detail::HexToUint64(hex.data(), hex.size(), out);
+}
+
+// AttributeLookupCache: LookupAttribute() behind a small direct-mapped cache, for inputs
+// that repeat the same attribute keys on every span. Not thread-safe.
+class AttributeLookupCache {
+ public:
+  AttributeTarget Lookup(std::string_view key) {
+    Entry& e = entries_[Slot(key)];
+    if (e.valid && std::string_view(e.key) == key) return e.target;
+    e.target = LookupAttribute(key);
+    e.key.assign(key.data(), key.size());
+    e.valid = true;
+    return e.target;
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 256;
+  struct Entry {
+    std::string key;
+    AttributeTarget target = AttributeTarget::kNone;
+    bool valid = false;
+  };
+  static std::size_t Slot(std::string_view key) {
+    std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
+    if (key.size() >= 8) {
+      std::uint64_t head, tail;
+      std::memcpy(&head, key.data(), 8);
+      std::memcpy(&tail, key.data() + key.size() - 8, 8);
+      h ^= head * 0xC2B2AE3D27D4EB4FULL;
+      h ^= tail * 0x165667B19E3779F9ULL;
+    } else {
+      for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
+    }
+    return static_cast<std::size_t>((h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ULL >> 56) &
+           (kSlots - 1);
+  }
+  Entry entries_[kSlots];
+};
 
 // KeyIs(): `key` equals the lowerCamelCase or the snake_case spelling.
 inline bool KeyIs(std::string_view key, std::string_view camel, std::string_view snake) {

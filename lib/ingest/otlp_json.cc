@@ -51,6 +51,8 @@ class OtlpJsonParser {
         text_, ctx_.name(), reader_,
         [this](JsonReader& r, std::size_t) { TracesData(r); },
         [this](std::size_t, std::string_view where) {
+          // A line that is not a record counts as one record read and rejected.
+          ctx_.Read();
           ctx_.Reject("malformed JSON line", where);
         });
   }
@@ -146,7 +148,7 @@ class OtlpJsonParser {
           std::int64_t int_value = 0;
           bool is_int = false;
           if (!KeyValue(r, &attr_key, &text, &int_value, &is_int)) continue;
-          const AttributeTarget target = LookupAttribute(attr_key);
+          const AttributeTarget target = attributes_.Lookup(attr_key);
           if (target != AttributeTarget::kNone) SetResourceAttribute(target, text, resource_);
         }
       } else {
@@ -347,17 +349,17 @@ class OtlpJsonParser {
     if (bad == nullptr) {
       if (trace_hex.empty()) {
         bad = "missing trace id";
-      } else if (!ParseHexTraceId(trace_hex, &s.trace_id)) {
+      } else if (!HexTraceId(trace_hex, &s.trace_id)) {
         bad = "bad trace id";
       } else if (s.trace_id.empty()) {
         bad = "missing trace id";
       } else if (span_hex.empty()) {
         bad = "missing span id";
-      } else if (!ParseHexSpanId(span_hex, &s.span_id)) {
+      } else if (!HexSpanId(span_hex, &s.span_id)) {
         bad = "bad span id";
       } else if (s.span_id == 0) {
         bad = "missing span id";
-      } else if (!parent_hex.empty() && !ParseHexSpanId(parent_hex, &s.parent_span_id)) {
+      } else if (!parent_hex.empty() && !HexSpanId(parent_hex, &s.parent_span_id)) {
         bad = "bad parent span id";
       } else if (start_ns == 0) {
         bad = "missing timestamp";
@@ -404,7 +406,7 @@ class OtlpJsonParser {
       std::int64_t int_value = 0;
       bool is_int = false;
       if (!KeyValue(r, &attr_key, &text, &int_value, &is_int)) continue;
-      const AttributeTarget target = LookupAttribute(attr_key);
+      const AttributeTarget target = attributes_.Lookup(attr_key);
       if (target != AttributeTarget::kNone) SetSpanAttribute(target, text, int_value, is_int, s);
     }
   }
@@ -455,8 +457,8 @@ class OtlpJsonParser {
         }
       }
       SpanLinkRef link;
-      if (r.ok() && ParseHexTraceId(trace_hex, &link.trace_id) &&
-          ParseHexSpanId(span_hex, &link.span_id) && !link.trace_id.empty() &&
+      if (r.ok() && HexTraceId(trace_hex, &link.trace_id) &&
+          HexSpanId(span_hex, &link.span_id) && !link.trace_id.empty() &&
           link.span_id != 0) {
         links_.push_back(link);
       }
@@ -471,6 +473,7 @@ class OtlpJsonParser {
   JsonReader sub_reader_;
   StringPool pool_;
   ResourceInterner resources_;
+  AttributeLookupCache attributes_;
   ResourceInfo resource_;
   bool have_handle_ = false;
   std::uint32_t handle_ = 0;

@@ -525,7 +525,8 @@ bool OtlpProtoParser::ParseAnyValue(const std::uint8_t* begin, const std::uint8_
           static_assert(sizeof(d) == sizeof(f.value));
           std::memcpy(&d, &f.value, sizeof(d));
           // Whole numbers only (an HTTP status sent as a double); others are not read.
-          if (d >= -9.0e18 && d <= 9.0e18 && d == static_cast<double>(static_cast<std::int64_t>(d))) {
+          if (d >= -9.0e18 && d <= 9.0e18 &&
+              d == static_cast<double>(static_cast<std::int64_t>(d))) {
             *value = AttributeValue{{}, static_cast<std::int64_t>(d), true, true};
           }
         }

@@ -71,8 +71,10 @@ const std::uint8_t* ReadVarintSlow(const std::uint8_t* p, const std::uint8_t* en
 
 // ReadVarint(): decodes the varint at `p` (p < end is not required); returns the position
 // after it, or nullptr with *error set.
-FAULTLINE_PROTOWIRE_INLINE const std::uint8_t* ReadVarint(const std::uint8_t* p, const std::uint8_t* end,
-                                      std::uint64_t* out, WireError::Kind* error) {
+FAULTLINE_PROTOWIRE_INLINE const std::uint8_t* ReadVarint(const std::uint8_t* p,
+                                                          const std::uint8_t* end,
+                                                          std::uint64_t* out,
+                                                          WireError::Kind* error) {
   if (p < end && *p < 0x80) {
     *out = *p;
     return p + 1;

@@ -45,7 +45,10 @@ class ParseContext {
 };
 
 // OTLP protobuf: one ExportTraceServiceRequest / TracesData message, or a sequence of
-// messages each preceded by a 4-byte big-endian length (the collector file exporter).
+// messages each preceded by a 4-byte big-endian length (the collector file exporter; chosen
+// when the input starts with a 0 byte or the lengths exactly tile it). A framed record that
+// cannot be read is skipped; after all readable records the call returns kInvalidArgument
+// naming the first bad record's offset and how many were unreadable.
 absl::Status ParseOtlpProto(std::string_view bytes, ParseContext& ctx, SpanSink& sink);
 
 // OTLP/JSON: one TracesData (or ExportTraceServiceRequest) per line, or one document.

@@ -194,7 +194,8 @@ TEST(DecompressTest, CorruptStreamsAreDataLoss) {
 TEST(DecompressTest, RandomBytesAfterTheMagicNeverCrash) {
   std::mt19937 rng(99);
   for (int round = 0; round < 500; ++round) {
-    std::string bytes = round % 2 == 0 ? std::string("\x1f\x8b", 2) : std::string("\x28\xb5\x2f\xfd", 4);
+    std::string bytes =
+        round % 2 == 0 ? std::string("\x1f\x8b", 2) : std::string("\x28\xb5\x2f\xfd", 4);
     const std::size_t n = rng() % 200;
     for (std::size_t i = 0; i < n; ++i) bytes.push_back(static_cast<char>(rng()));
     auto out = Decompress(bytes, "random");

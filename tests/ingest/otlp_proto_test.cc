@@ -5,16 +5,15 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
+#include "ingest/canonical_trace.h"
 #include "ingest/recording_sink.h"
 #include "ingest/trace_parsers.h"
 
@@ -23,17 +22,10 @@ namespace {
 
 using internal::ParseContext;
 using internal::ParseOtlpProto;
+using testing::CanonicalSpans;
+using testing::ReadTraceFixture;
 using testing::RecordedSpan;
 using testing::RecordingSink;
-
-std::string ReadFixture(const std::string& name) {
-  const std::string path = std::string(FAULTLINE_SOURCE_DIR) + "/tests/data/traces/" + name;
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // --- a minimal protobuf wire-format writer -------------------------------------------------
 
@@ -74,7 +66,9 @@ std::string StringAttr(std::string_view key, std::string_view value) {
 std::string IntAttr(std::string_view key, std::int64_t value) {
   return Len(1, key) + Len(2, VarintField(3, static_cast<std::uint64_t>(value)));
 }
-std::string Framed(std::string_view message) { return BigEndian(message.size(), 4) + std::string(message); }
+std::string Framed(std::string_view message) {
+  return BigEndian(message.size(), 4) + std::string(message);
+}
 
 constexpr std::uint64_t kTraceHi = 0x5b8efff798038103;
 constexpr std::uint64_t kTraceLo = 0xd269b633813fc60c;
@@ -117,91 +111,10 @@ void Parse(std::string_view bytes, Parsed* out, std::string_view name = "test.pb
   out->status = ParseOtlpProto(bytes, ctx, out->sink);
 }
 
-// Every span read is either accepted (and in the sink) or rejected.
-void ExpectAccounted(const Parsed& p) {
-  EXPECT_EQ(p.report.spans_read, p.report.spans_accepted + p.report.rejected_total());
-  EXPECT_EQ(p.report.spans_accepted, p.sink.spans().size());
-}
+void ExpectAccounted(const Parsed& p) { testing::ExpectAccounted(p.report, p.sink); }
 
-// A comparable rendering of a recorded span including its whole resource.
-std::string Render(const RecordedSpan& s) {
-  std::ostringstream os;
-  os << s << " trace " << std::hex << s.trace_id.hi << ":" << s.trace_id.lo << std::dec
-     << " resource " << s.resource.service << "|" << s.resource.instance << "|"
-     << s.resource.pod << "|" << s.resource.deployment << "|" << s.resource.k8s_namespace
-     << "|" << s.resource.node << "|" << s.resource.zone << "|" << s.resource.region << "|"
-     << s.resource.environment << " links " << s.links.size();
-  return os.str();
-}
 std::vector<std::string> RenderAll(const RecordingSink& sink) {
-  std::vector<std::string> out;
-  for (const RecordedSpan& s : sink.Sorted()) out.push_back(Render(s));
-  return out;
-}
-
-// The canonical trace of tests/data/traces/README.md.
-std::vector<RecordedSpan> CanonicalSpans() {
-  auto resource = [](const char* service, const char* pod, const char* deployment,
-                     const char* node, const char* zone) {
-    ResourceInfo r;
-    r.service = service;
-    r.instance = std::string(service) + "-1";
-    r.pod = pod;
-    r.deployment = deployment;
-    r.k8s_namespace = "shop";
-    r.node = node;
-    r.zone = zone;
-    r.region = "eu-west-1";
-    r.environment = "prod";
-    return r;
-  };
-  const ResourceInfo frontend =
-      resource("frontend", "frontend-7d9f8c6b5d-abcde", "frontend", "node-1", "eu-west-1a");
-  const ResourceInfo checkout =
-      resource("checkout", "checkout-5c7b9d8f6-xyz12", "checkout", "node-2", "eu-west-1b");
-  const ResourceInfo shipping =
-      resource("shipping", "shipping-6b8c7d9e5f-qrs34", "shipping", "node-2", "eu-west-1b");
-  auto span = [](std::uint64_t id, std::uint64_t parent, const ResourceInfo& r,
-                 const char* name, SpanKind kind, int start_ms, int end_ms, bool failed) {
-    RecordedSpan s;
-    s.trace_id = TraceId{kTraceHi, kTraceLo};
-    s.span_id = id;
-    s.parent_span_id = parent;
-    s.resource = r;
-    s.name = name;
-    s.kind = kind;
-    s.start_ns = kT0 + start_ms * kMs;
-    s.end_ns = kT0 + end_ms * kMs;
-    s.failed = failed;
-    return s;
-  };
-  std::vector<RecordedSpan> spans;
-  spans.push_back(span(0x00f067aa0ba902b1, 0, frontend, "GET /checkout", SpanKind::kServer, 0,
-                       50, true));
-  spans.push_back(span(0x00f067aa0ba902b2, 0x00f067aa0ba902b1, frontend, "PlaceOrder",
-                       SpanKind::kClient, 1, 45, true));
-  spans.back().peer_service = "checkout";
-  spans.push_back(span(0x00f067aa0ba902b3, 0x00f067aa0ba902b2, checkout, "PlaceOrder",
-                       SpanKind::kServer, 2, 44, true));
-  spans.push_back(span(0x00f067aa0ba902b4, 0x00f067aa0ba902b3, checkout, "SELECT orders",
-                       SpanKind::kClient, 3, 40, true));
-  spans.back().db_system = "postgresql";
-  spans.back().db_namespace = "orders";
-  spans.back().server_address = "orders-db.internal";
-  spans.back().server_port = 5432;
-  spans.push_back(span(0x00f067aa0ba902b5, 0x00f067aa0ba902b3, checkout, "publish orders",
-                       SpanKind::kProducer, 41, 42, false));
-  spans.back().messaging_system = "kafka";
-  spans.back().messaging_destination = "orders";
-  spans.push_back(span(0x00f067aa0ba902b6, 0x00f067aa0ba902b5, shipping, "process orders",
-                       SpanKind::kConsumer, 60, 70, false));
-  spans.back().messaging_system = "kafka";
-  spans.back().messaging_destination = "orders";
-  spans.push_back(span(0x00f067aa0ba902b7, 0x00f067aa0ba902b6, shipping, "POST /quote",
-                       SpanKind::kClient, 61, 66, false));
-  spans.back().peer_service = "quotes-api";
-  std::sort(spans.begin(), spans.end());
-  return spans;
+  return testing::RenderSpans(sink.Sorted());
 }
 
 // The top-level fields of a message: [offset, size) of each field-1 payload.
@@ -225,7 +138,7 @@ std::vector<std::string_view> TopLevelResourceSpans(std::string_view message) {
 
 // The canonical fixture as length-prefixed records, one ResourceSpans per record.
 std::string CanonicalFramed() {
-  const std::string message = ReadFixture("canonical.otlp.pb");
+  const std::string message = ReadTraceFixture("canonical.otlp.pb");
   std::string framed;
   for (std::string_view rs : TopLevelResourceSpans(message)) framed += Framed(Len(1, rs));
   return framed;
@@ -233,7 +146,7 @@ std::string CanonicalFramed() {
 
 TEST(OtlpProtoTest, CanonicalFixtureParsesToTheCanonicalSpans) {
   Parsed p;
-  Parse(ReadFixture("canonical.otlp.pb"), &p, "canonical.otlp.pb");
+  Parse(ReadTraceFixture("canonical.otlp.pb"), &p, "canonical.otlp.pb");
   ASSERT_TRUE(p.status.ok()) << p.status;
   EXPECT_EQ(p.report.spans_read, 7u);
   EXPECT_EQ(p.report.spans_accepted, 7u);
@@ -242,18 +155,12 @@ TEST(OtlpProtoTest, CanonicalFixtureParsesToTheCanonicalSpans) {
   // One resource per ResourceSpans, not per span.
   EXPECT_EQ(p.sink.resources().size(), 3u);
 
-  const std::vector<RecordedSpan> expected = CanonicalSpans();
-  const std::vector<RecordedSpan> got = p.sink.Sorted();
-  ASSERT_EQ(got.size(), expected.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    EXPECT_EQ(Render(got[i]), Render(expected[i]));
-    EXPECT_TRUE(got[i].resource == expected[i].resource) << Render(got[i]);
-  }
+  EXPECT_EQ(RenderAll(p.sink), testing::RenderSpans(CanonicalSpans()));
 }
 
 TEST(OtlpProtoTest, LengthPrefixedRecordsGiveTheSameSpans) {
   Parsed single;
-  Parse(ReadFixture("canonical.otlp.pb"), &single);
+  Parse(ReadTraceFixture("canonical.otlp.pb"), &single);
   ASSERT_TRUE(single.status.ok()) << single.status;
 
   const std::string framed = CanonicalFramed();
@@ -267,7 +174,7 @@ TEST(OtlpProtoTest, LengthPrefixedRecordsGiveTheSameSpans) {
 
   // The whole fixture as one record, and with an empty record in front.
   Parsed one;
-  Parse(Framed(ReadFixture("canonical.otlp.pb")), &one);
+  Parse(Framed(ReadTraceFixture("canonical.otlp.pb")), &one);
   ASSERT_TRUE(one.status.ok()) << one.status;
   EXPECT_EQ(RenderAll(one.sink), RenderAll(single.sink));
   Parsed with_empty;
@@ -286,7 +193,7 @@ TEST(OtlpProtoTest, EmptyInputHasNoSpans) {
 
 TEST(OtlpProtoTest, TruncationAtEveryOffsetFailsCleanlyOrYieldsFewerSpans) {
   for (const bool framed : {false, true}) {
-    const std::string full = framed ? CanonicalFramed() : ReadFixture("canonical.otlp.pb");
+    const std::string full = framed ? CanonicalFramed() : ReadTraceFixture("canonical.otlp.pb");
     std::size_t errors = 0;
     for (std::size_t n = 0; n < full.size(); ++n) {
       // A copy of exactly n bytes, so that reading past it is caught by sanitizers.
@@ -588,7 +495,7 @@ TEST(OtlpProtoTest, CutOffLastRecordIsReportedAfterReadingTheOthers) {
 
 TEST(OtlpProtoTest, RandomAndMutatedBytesNeverCrash) {
   std::mt19937 rng(20240601);
-  const std::string canonical = ReadFixture("canonical.otlp.pb");
+  const std::string canonical = ReadTraceFixture("canonical.otlp.pb");
   const std::string framed = CanonicalFramed();
   for (int round = 0; round < 3000; ++round) {
     std::string bytes;

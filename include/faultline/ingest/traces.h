@@ -52,8 +52,9 @@ struct CsvMapping {
   std::string start = "start";
   std::string end;                      // end time column; else start + duration
   std::string duration = "duration";
-  std::string kind;                     // span kind column (SERVER/CLIENT/... or 0..5)
-  std::string status;                   // status column (ERROR/OK/2/500...)
+  // Optional columns: used when the header has them.
+  std::string kind = "kind";            // span kind column (SERVER/CLIENT/... or 0..5)
+  std::string status = "status";        // status column (ERROR/OK/2/500...)
   TimeUnit start_unit = TimeUnit::kNanoseconds;
   TimeUnit duration_unit = TimeUnit::kNanoseconds;
   // The parent value that marks a root span besides the empty string ("root" for Nezha).
@@ -63,7 +64,7 @@ struct CsvMapping {
   // StartTimeUnixNano,EndTimeUnixNano,Duration (µs); ParentID "root" for roots.
   static CsvMapping Nezha();
   // RCAEval traces.csv: traceID,spanID,parentSpanID,serviceName,operationName,methodName,
-  // startTime (µs),duration (µs).
+  // startTime (µs),duration (µs), and statusCode when present.
   static CsvMapping RcaEval();
 };
 
