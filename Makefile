@@ -53,12 +53,18 @@ build: venv
 demo: setup
 	$(VENV)/bin/faultline demo
 
+# One ctest run: the C++ suites, the consumer project, the fuzz smoke runs and pytest.
 test: setup
 	$(VENV)/bin/ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
-	$(PY) -m pytest -q tests/python
 
+# Benchmarks (Release build of their own, so the test build's settings do not skew them).
+BENCH_BUILD := build/bench-release
 bench: setup
-	$(BUILD)/bench/faultline_model_bench --benchmark_counters_tabular=true
+	$(VENV)/bin/cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DFAULTLINE_BUILD_TESTS=OFF -DFAULTLINE_BUILD_BENCHMARKS=ON
+	$(VENV)/bin/cmake --build $(BENCH_BUILD) -j$(JOBS) --target faultline_model_bench faultline_trace_bench
+	$(BENCH_BUILD)/bench/faultline_model_bench --benchmark_counters_tabular=true
+	$(PY) bench/trace_compare.py --bench $(BENCH_BUILD)/bench/faultline_trace_bench
 
 clean:
 	rm -rf $(BUILD)

@@ -7,7 +7,8 @@
 //   BM_ProtobufParseFloor   protobuf's generated code parsing the OTLP messages (no model)
 //   BM_JsonTokenizeFloor    the JSON reader validating every line (no model)
 // and the parsers alone into a counting sink (BM_Parse*Only), which splits the cost
-// between parsing and assembly.
+// between parsing and assembly; BM_IngestOtlpProtoNoOperations shows what the operation
+// subgraph costs.
 //
 // `faultline_trace_bench --emit-dir=DIR [--emit-spans=N] [--emit-files=K]` writes the
 // workload instead (otlp-NN.pb, otlp.jsonl, spans.csv) for bench/trace_compare.py, which
@@ -59,10 +60,12 @@ class CountingSink : public SpanSink {
   std::uint64_t bytes_ = 0;
 };
 
-void Ingest(benchmark::State& state, const std::string& bytes, TraceFormat format) {
+void Ingest(benchmark::State& state, const std::string& bytes, TraceFormat format,
+            bool operations = true) {
   const InputSource source = InputSource::FromBytes(bytes, "bench");
   TraceOptions options;
   options.format = format;
+  options.operations = operations;
   std::uint64_t edges = 0;
   for (auto _ : state) {
     ModelBuilder builder;
@@ -86,6 +89,12 @@ void BM_IngestOtlpProto(benchmark::State& state) {
   Ingest(state, ProtoBytes(), TraceFormat::kAuto);
 }
 BENCHMARK(BM_IngestOtlpProto)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same without the operation subgraph (TraceOptions::operations = false).
+void BM_IngestOtlpProtoNoOperations(benchmark::State& state) {
+  Ingest(state, ProtoBytes(), TraceFormat::kAuto, /*operations=*/false);
+}
+BENCHMARK(BM_IngestOtlpProtoNoOperations)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_ParseOtlpProtoOnly(benchmark::State& state) {
   const std::string& bytes = ProtoBytes();

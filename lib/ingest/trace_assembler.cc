@@ -145,6 +145,7 @@ void TraceAssembler::AddSpan(const SpanRecord& s) {
     }
     pending_.emplace(s.trace_id, slot);
     buffers_[slot].id = s.trace_id;
+    buffers_[slot].spans.reserve(16);
     buffers_[slot].last_seen = c.end;
   }
   TraceBuffer& t = buffers_[slot];
@@ -306,8 +307,10 @@ TraceAssembler::ResourceState& TraceAssembler::Materialize(std::uint32_t resourc
     r.instance = Entity(r.traces, EntityKind::kInstance,
                         StrCat("instance:", r.service_name, "/", instance), attrs);
     EdgeStats(r.traces, r.service, r.instance, EdgeKind::kRunsOn);
+    r.instance_stats = EntityStats(r.traces, r.instance);
     bottom = r.instance;
   }
+  r.service_stats = EntityStats(r.traces, r.service);
   if (r.placement == kNoSubgraph) return r;
   const SubgraphId p = r.placement;
   const std::string& node_name = !info.node.empty() ? info.node : info.host;
@@ -351,8 +354,10 @@ EntityId TraceAssembler::PeerEntity(std::uint32_t peer, SubgraphId subgraph) {
   return p.entity;
 }
 
-EntityId TraceAssembler::OperationEntity(const ResourceState& r, std::uint32_t name) {
-  if (r.operations == kNoSubgraph || r.service == kInvalidEntity) return kInvalidEntity;
+const TraceAssembler::OperationState& TraceAssembler::Operation(const ResourceState& r,
+                                                               std::uint32_t name) {
+  static const OperationState kNoOperation{kInvalidEntity, nullptr};
+  if (r.operations == kNoSubgraph || r.service == kInvalidEntity) return kNoOperation;
   const std::uint64_t key = Pack(r.service, name);
   auto it = operations_.find(key);
   if (it != operations_.end()) return it->second;
@@ -361,8 +366,8 @@ EntityId TraceAssembler::OperationEntity(const ResourceState& r, std::uint32_t n
                             StrCat("operation:", r.service_name, "/", op),
                             {{"service", r.service_name}, {"operation", op}});
   EdgeStats(r.operations, r.service, e, EdgeKind::kContains);
-  operations_.emplace(key, e);
-  return e;
+  return operations_.emplace(key, OperationState{e, EntityStats(r.operations, e)})
+      .first->second;
 }
 
 EntityId TraceAssembler::EntryPointEntity(const ResourceState& r, std::uint32_t name) {
@@ -389,8 +394,9 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
   // Index by span id; later arrivals of an id already seen are duplicates.
   order_.resize(n);
   for (std::uint32_t i = 0; i < n; ++i) order_[i] = i;
-  std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return s[a].span_id < s[b].span_id;
+  // By span id, ties by arrival (std::sort with the index as tie-breaker: no allocation).
+  std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return s[a].span_id != s[b].span_id ? s[a].span_id < s[b].span_id : a < b;
   });
   duplicate_.assign(n, false);
   for (std::uint32_t k = 1; k < n; ++k) {
@@ -541,9 +547,9 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
       b.latency.AddToBin(duration_bin, duration);
       b.self_time.AddToBin(self_bin, self);
     };
-    record(EntityStats(r.traces, r.service));
-    if (r.instance != kInvalidEntity) record(EntityStats(r.traces, r.instance));
-    if (r.operations != kNoSubgraph) record(EntityStats(r.operations, OperationEntity(r, H.name)));
+    record(r.service_stats);
+    record(r.instance_stats);
+    record(Operation(r, H.name).stats);
 
     if (parent_[h] == kRoot) {
       const EntityId entry = EntryPointEntity(r, H.name);
@@ -608,9 +614,20 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
       if (client_latency) b.client_latency.AddToBin(client_bin, client_d);
     };
     if (async && P.peer != kNone && peers_[P.peer].kind == EntityKind::kQueue) {
+      // Through the queue: the producer side sees its publish, the consumer side its work.
       const EntityId queue = PeerEntity(P.peer, caller.traces);
-      record(EdgeStats(caller.traces, caller.service, queue, EdgeKind::kAsync));
-      record(EdgeStats(caller.traces, queue, callee.service, EdgeKind::kAsync));
+      if (WindowedStats* w = EdgeStats(caller.traces, caller.service, queue, EdgeKind::kAsync)) {
+        BucketStats& b = w->Bucket(P.start);
+        ++b.requests;
+        b.errors += P.failed;
+        b.client_latency.AddToBin(client_bin, client_d);
+      }
+      if (WindowedStats* w = EdgeStats(caller.traces, queue, callee.service, EdgeKind::kAsync)) {
+        BucketStats& b = w->Bucket(S.start);
+        ++b.requests;
+        b.errors += S.failed;
+        b.latency.AddToBin(server_bin, server_d);
+      }
     } else {
       record(EdgeStats(caller.traces, caller.service, callee.service, kind));
     }
@@ -620,8 +637,8 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
       ++summary_.unkinded_calls;
     }
     if (caller.operations != kNoSubgraph && handler_[p] != kNone) {
-      const EntityId from = OperationEntity(caller, s[handler_[p]].name);
-      const EntityId to = OperationEntity(callee, S.name);
+      const EntityId from = Operation(caller, s[handler_[p]].name).entity;
+      const EntityId to = Operation(callee, S.name).entity;
       record(EdgeStats(caller.operations, from, to, kind));
     }
   }

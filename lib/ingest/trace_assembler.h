@@ -68,6 +68,13 @@ class TraceAssembler : public SpanSink {
     SubgraphId placement = kNoSubgraph;
     EntityId service = kInvalidEntity;
     EntityId instance = kInvalidEntity;
+    WindowedStats* service_stats = nullptr;
+    WindowedStats* instance_stats = nullptr;
+  };
+
+  struct OperationState {
+    EntityId entity;
+    WindowedStats* stats;
   };
 
   // An uninstrumented dependency named by a client span's attributes.
@@ -119,7 +126,9 @@ class TraceAssembler : public SpanSink {
   EntityId Entity(SubgraphId subgraph, EntityKind kind, const std::string& id,
                   const Attributes& attributes = {});
   EntityId PeerEntity(std::uint32_t peer, SubgraphId subgraph);
-  EntityId OperationEntity(const ResourceState& r, std::uint32_t name);
+  // The operation entity of `name` in r's service and its statistics (kInvalidEntity and
+  // nullptr when operations are off).
+  const OperationState& Operation(const ResourceState& r, std::uint32_t name);
   EntityId EntryPointEntity(const ResourceState& r, std::uint32_t name);
   WindowedStats* EdgeStats(SubgraphId subgraph, EntityId from, EntityId to, EdgeKind kind);
   WindowedStats* EntityStats(SubgraphId subgraph, EntityId entity);
@@ -154,7 +163,7 @@ class TraceAssembler : public SpanSink {
 
   // Model caches.
   absl::flat_hash_map<std::string, SubgraphId> subgraphs_;
-  absl::flat_hash_map<std::uint64_t, EntityId> operations_;
+  absl::flat_hash_map<std::uint64_t, OperationState> operations_;
   absl::flat_hash_map<std::uint64_t, EntityId> entry_points_;
   absl::flat_hash_map<EdgeKey, WindowedStats*> edge_stats_;
   absl::flat_hash_map<std::uint64_t, WindowedStats*> entity_stats_;

@@ -11,8 +11,6 @@ constexpr double kGamma = (1.0 + LatencySketch::kRelativeAccuracy) /
                           (1.0 - LatencySketch::kRelativeAccuracy);
 const double kLogGamma = std::log(kGamma);
 
-bool BinLess(const LatencySketch::Bin& b, std::int32_t index) { return b.index < index; }
-
 }  // namespace
 
 std::int32_t LatencySketch::BinIndex(std::int64_t duration_ns) {
@@ -28,18 +26,21 @@ double LatencySketch::BinValue(std::int32_t index) {
   return 2.0 * std::pow(kGamma, index) / (kGamma + 1.0);
 }
 
-void LatencySketch::AddToBin(std::int32_t index, std::int64_t duration_ns,
-                             std::uint64_t count) {
+void LatencySketch::AddSlow(std::int32_t index, std::int64_t duration_ns,
+                            std::uint64_t count) {
   if (count == 0) return;
   if (duration_ns < 0) duration_ns = 0;
-  // Recent durations repeat: try the last bin touched before searching.
-  auto it = (!bins_.empty() && bins_.back().index < index)
-                ? bins_.end()
-                : std::lower_bound(bins_.begin(), bins_.end(), index, BinLess);
-  if (it != bins_.end() && it->index == index) {
-    it->count += count;
+  if (counts_.empty()) {
+    offset_ = index;
+    counts_.assign(1, count);
+  } else if (index < offset_) {
+    counts_.insert(counts_.begin(), static_cast<std::size_t>(offset_ - index), 0);
+    offset_ = index;
+    counts_.front() += count;
   } else {
-    bins_.insert(it, Bin{index, count});
+    const auto slot = static_cast<std::size_t>(index - offset_);
+    if (slot >= counts_.size()) counts_.resize(slot + 1, 0);
+    counts_[slot] += count;
   }
   if (count_ == 0) {
     min_ns_ = max_ns_ = duration_ns;
@@ -57,26 +58,29 @@ void LatencySketch::Merge(const LatencySketch& other) {
     *this = other;
     return;
   }
-  std::vector<Bin> merged;
-  merged.reserve(bins_.size() + other.bins_.size());
-  auto a = bins_.begin();
-  auto b = other.bins_.begin();
-  while (a != bins_.end() || b != other.bins_.end()) {
-    if (b == other.bins_.end() || (a != bins_.end() && a->index < b->index)) {
-      merged.push_back(*a++);
-    } else if (a == bins_.end() || b->index < a->index) {
-      merged.push_back(*b++);
-    } else {
-      merged.push_back(Bin{a->index, a->count + b->count});
-      ++a;
-      ++b;
-    }
+  const std::int32_t lo = std::min(offset_, other.offset_);
+  const std::int32_t hi = std::max(offset_ + static_cast<std::int32_t>(counts_.size()),
+                                   other.offset_ + static_cast<std::int32_t>(other.counts_.size()));
+  if (lo < offset_) {
+    counts_.insert(counts_.begin(), static_cast<std::size_t>(offset_ - lo), 0);
+    offset_ = lo;
   }
-  bins_ = std::move(merged);
+  counts_.resize(static_cast<std::size_t>(hi - lo), 0);
+  for (std::size_t i = 0; i < other.counts_.size(); ++i) {
+    counts_[static_cast<std::size_t>(other.offset_ - lo) + i] += other.counts_[i];
+  }
   min_ns_ = std::min(min_ns_, other.min_ns_);
   max_ns_ = std::max(max_ns_, other.max_ns_);
   count_ += other.count_;
   sum_ns_ += other.sum_ns_;
+}
+
+std::vector<LatencySketch::Bin> LatencySketch::bins() const {
+  std::vector<Bin> out;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] != 0) out.push_back(Bin{offset_ + static_cast<std::int32_t>(i), counts_[i]});
+  }
+  return out;
 }
 
 double LatencySketch::Quantile(double q) const {
@@ -86,10 +90,10 @@ double LatencySketch::Quantile(double q) const {
   // The rank of the q-quantile among count_ sorted values (0-based, lower interpolation).
   const auto rank = static_cast<std::uint64_t>(q * static_cast<double>(count_ - 1));
   std::uint64_t seen = 0;
-  for (const Bin& bin : bins_) {
-    seen += bin.count;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    seen += counts_[i];
     if (seen > rank) {
-      const double v = BinValue(bin.index);
+      const double v = BinValue(offset_ + static_cast<std::int32_t>(i));
       return std::clamp(v, static_cast<double>(min_ns_), static_cast<double>(max_ns_));
     }
   }
@@ -114,7 +118,9 @@ bool LatencySketch::FromParts(std::vector<Bin> bins, std::uint64_t sum_ns, std::
     return false;
   }
   LatencySketch s;
-  s.bins_ = std::move(bins);
+  s.offset_ = bins.front().index;
+  s.counts_.assign(static_cast<std::size_t>(bins.back().index - bins.front().index) + 1, 0);
+  for (const Bin& b : bins) s.counts_[static_cast<std::size_t>(b.index - s.offset_)] = b.count;
   s.count_ = count;
   s.sum_ns_ = sum_ns;
   s.min_ns_ = min_ns;

@@ -235,7 +235,8 @@ std::size_t AttributesBytes(const Attributes& attrs) {
 std::size_t StatsBytes(const WindowedStats& s) {
   std::size_t n = sizeof(WindowedStats);
   for (const auto& [index, bucket] : s.buckets()) {
-    n += sizeof(index) + sizeof(bucket) + 16 + VectorBytes(bucket.latency.bins());
+    n += sizeof(index) + sizeof(bucket) + 16 + bucket.latency.heap_bytes() +
+         bucket.client_latency.heap_bytes() + bucket.self_time.heap_bytes();
   }
   return n;
 }

@@ -1,0 +1,7 @@
+"""``python -m faultline``: the command-line interface."""
+
+import sys
+
+from faultline.cli import main
+
+sys.exit(main())

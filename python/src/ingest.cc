@@ -1,0 +1,220 @@
+// python/src/ingest.cc: bindings of the ingesters.
+#include "ingest.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "absl/strings/str_cat.h"
+#include "faultline/ingest/source.h"
+#include "faultline/ingest/topology.h"
+#include "faultline/ingest/trace_ingestor.h"
+#include "faultline/ingest/traces.h"
+#include "faultline/model/model_builder.h"
+#include "status.h"
+
+namespace py = pybind11;
+
+namespace faultline::python {
+namespace {
+
+// An InputSource from bytes (named `name`) or from a str / os.PathLike path.
+InputSource SourceFromPy(const py::object& source, const std::optional<std::string>& name) {
+  if (py::isinstance<py::bytes>(source) || py::isinstance<py::bytearray>(source)) {
+    std::string bytes = py::isinstance<py::bytes>(source)
+                            ? source.cast<std::string>()
+                            : std::string(py::reinterpret_borrow<py::bytearray>(source));
+    return InputSource::FromBytes(std::move(bytes), name.value_or("<bytes>"));
+  }
+  py::object path = py::module_::import("os").attr("fspath")(source);
+  if (!py::isinstance<py::str>(path)) {
+    throw py::type_error("source must be bytes, str or os.PathLike[str]");
+  }
+  return InputSource::FromFile(path.cast<std::string>());
+}
+
+py::dict ReportToDict(const TopologyReport& r) {
+  py::dict d;
+  d["subgraph"] = r.subgraph;
+  d["services"] = r.services;
+  d["entities"] = r.entities;
+  d["edges"] = r.edges;
+  d["implicit_zones"] = r.implicit_zones;
+  d["warnings"] = r.warnings;
+  return d;
+}
+
+TimeUnit ParseUnit(const std::string& unit, const char* key) {
+  if (unit == "ns") return TimeUnit::kNanoseconds;
+  if (unit == "us" || unit == "µs") return TimeUnit::kMicroseconds;
+  if (unit == "ms") return TimeUnit::kMilliseconds;
+  if (unit == "s") return TimeUnit::kSeconds;
+  throw py::value_error(absl::StrCat("mapping['", key, "']: unknown time unit '", unit,
+                                     "'; expected ns, us, ms or s"));
+}
+
+// Applies a dict of CsvMapping fields (column names, units, root_parent_value) to `m`.
+void ApplyMapping(const py::dict& mapping, CsvMapping& m) {
+  for (const auto& [k, v] : mapping) {
+    const std::string key = py::str(k);
+    const std::string value = v.is_none() ? std::string() : std::string(py::str(v));
+    if (key == "trace_id") m.trace_id = value;
+    else if (key == "span_id") m.span_id = value;
+    else if (key == "parent_span_id") m.parent_span_id = value;
+    else if (key == "service") m.service = value;
+    else if (key == "pod") m.pod = value;
+    else if (key == "operation") m.operation = value;
+    else if (key == "start") m.start = value;
+    else if (key == "end") m.end = value;
+    else if (key == "duration") m.duration = value;
+    else if (key == "kind") m.kind = value;
+    else if (key == "status") m.status = value;
+    else if (key == "root_parent_value") m.root_parent_value = value;
+    else if (key == "start_unit") m.start_unit = ParseUnit(value, "start_unit");
+    else if (key == "duration_unit") m.duration_unit = ParseUnit(value, "duration_unit");
+    else
+      throw py::value_error(absl::StrCat(
+          "mapping: unknown key '", key, "'; expected trace_id, span_id, parent_span_id, "
+          "service, pod, operation, start, end, duration, kind, status, root_parent_value, "
+          "start_unit, duration_unit"));
+  }
+}
+
+py::dict TraceReportToDict(const TraceReport& r) {
+  py::dict d;
+  d["source"] = r.source;
+  d["format"] = std::string(TraceFormatName(r.format));
+  d["spans_read"] = r.spans_read;
+  d["spans_accepted"] = r.spans_accepted;
+  py::dict rejected;
+  for (const auto& [reason, count] : r.rejected) rejected[py::str(reason)] = count;
+  d["rejected"] = rejected;
+  d["errors"] = r.errors;
+  return d;
+}
+
+py::dict SummaryToDict(const TraceSummary& s) {
+  py::dict d;
+  d["traces"] = s.traces;
+  d["spans"] = s.spans;
+  d["paired_calls"] = s.paired_calls;
+  d["unkinded_calls"] = s.unkinded_calls;
+  d["link_edges"] = s.link_edges;
+  d["virtual_peers"] = s.virtual_peers;
+  d["unpaired_client_spans"] = s.unpaired_client_spans;
+  d["orphan_spans"] = s.orphan_spans;
+  d["clock_skew_adjusted"] = s.clock_skew_adjusted;
+  d["duplicate_spans"] = s.duplicate_spans;
+  return d;
+}
+
+}  // namespace
+
+void RegisterIngest(py::module_& m) {
+  py::class_<TopologyReport>(m, "TopologyReport", "What add_topology() read and built.")
+      .def_readonly("subgraph", &TopologyReport::subgraph, "The subgraph id written.")
+      .def_readonly("services", &TopologyReport::services)
+      .def_readonly("entities", &TopologyReport::entities,
+                    "Entities in the subgraph, all kinds.")
+      .def_readonly("edges", &TopologyReport::edges, "Edges in the subgraph.")
+      .def_readonly("implicit_zones", &TopologyReport::implicit_zones,
+                    "Zones referenced without being declared.")
+      .def_readonly("warnings", &TopologyReport::warnings, "Non-fatal findings.")
+      .def("to_dict", &ReportToDict)
+      .def("__repr__", [](const TopologyReport& r) {
+        return absl::StrCat("<faultline.TopologyReport subgraph='", r.subgraph,
+                            "' services=", r.services, " entities=", r.entities,
+                            " edges=", r.edges, " warnings=", r.warnings.size(), ">");
+      });
+
+  auto builder = py::reinterpret_borrow<py::class_<ModelBuilder>>(m.attr("ModelBuilder"));
+  builder.def(
+      "add_topology",
+      [](ModelBuilder& b, const py::object& source, std::optional<std::string> subgraph,
+         std::optional<std::string> name) {
+        InputSource input = SourceFromPy(source, name);
+        TopologyOptions options;
+        if (subgraph) options.subgraph = *subgraph;
+        py::gil_scoped_release release;
+        return ValueOrThrow(b.AddTopology(input, options));
+      },
+      py::arg("source"), py::arg("subgraph") = py::none(), py::arg("name") = py::none(),
+      R"doc(Reads a topology JSON document and replaces its subgraph with it.
+
+`source` is a path or the document's bytes (`name` names them in errors). The subgraph
+defaults to "topology/" + the document's name (or the file's stem).)doc");
+
+  builder.def(
+      "add_traces",
+      [](ModelBuilder& b, const py::object& sources, std::optional<std::string> format,
+         std::optional<py::dict> mapping, std::optional<std::string> environment,
+         std::optional<double> pairing_horizon_s, bool operations, bool placement,
+         std::optional<std::string> name) {
+        TraceOptions options;
+        if (format) {
+          options.format = ValueOrThrow(ParseTraceFormat(*format, &options.csv));
+        }
+        if (mapping) {
+          if (options.format == TraceFormat::kAuto) options.format = TraceFormat::kCsv;
+          ApplyMapping(*mapping, options.csv);
+        }
+        if (environment) options.environment = *environment;
+        if (pairing_horizon_s) {
+          options.pairing_horizon_ns = static_cast<std::int64_t>(*pairing_horizon_s * 1e9);
+        }
+        options.operations = operations;
+        options.placement = placement;
+        std::vector<InputSource> inputs;
+        const bool many = py::isinstance<py::list>(sources) || py::isinstance<py::tuple>(sources);
+        if (many) {
+          for (const py::handle& s : sources) {
+            inputs.push_back(SourceFromPy(py::reinterpret_borrow<py::object>(s), name));
+          }
+        } else {
+          inputs.push_back(SourceFromPy(sources, name));
+        }
+        std::vector<TraceReport> reports;
+        TraceSummary summary;
+        {
+          py::gil_scoped_release release;
+          TraceIngestor ingestor(&b, options);
+          for (const InputSource& input : inputs) {
+            auto report = ingestor.Add(input);
+            if (!report.ok()) {
+              ingestor.Finish();  // what was read stays in the model
+              ThrowIfError(report.status());
+            }
+            reports.push_back(*std::move(report));
+          }
+          summary = ingestor.Finish();
+        }
+        py::dict out = TraceReportToDict(reports.front());
+        if (many) {
+          py::list files;
+          for (const TraceReport& r : reports) files.append(TraceReportToDict(r));
+          out = py::dict();
+          out["files"] = files;
+        }
+        out["summary"] = SummaryToDict(summary);
+        return out;
+      },
+      py::arg("source"), py::arg("format") = py::none(), py::arg("mapping") = py::none(),
+      py::arg("environment") = py::none(), py::arg("pairing_horizon_s") = py::none(),
+      py::arg("operations") = true, py::arg("placement") = true, py::arg("name") = py::none(),
+      R"doc(Reads trace files (or bytes) into the "traces/ENV" subgraphs.
+
+`source` is a path, bytes, or a list of them read as one stream (traces may span files).
+`format`: None (detect), "otlp-proto", "otlp-json", "jaeger", "zipkin", "csv", "nezha" or
+"rcaeval"; gzip and zstd are read transparently. `mapping` names CSV columns (keys of
+CsvMapping: trace_id, span_id, parent_span_id, service, pod, operation, start, end,
+duration, kind, status, root_parent_value, start_unit/duration_unit in ns/us/ms/s).
+
+Returns the accounting: spans_read, spans_accepted, rejected (reason -> count), errors (the
+first few, with file and line or offset), and a summary of what the traces became; for a
+list, one such report per file under "files".)doc");
+}
+
+}  // namespace faultline::python
