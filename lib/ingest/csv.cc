@@ -262,53 +262,12 @@ TraceId Fnv1a128(std::string_view s) {
   return id;
 }
 
-// Hex digit values; -1 for any other byte.
-struct HexTable {
-  signed char value[256] = {};
-  constexpr HexTable() {
-    for (int i = 0; i < 256; ++i) value[i] = -1;
-    for (int c = '0'; c <= '9'; ++c) value[c] = static_cast<signed char>(c - '0');
-    for (int c = 'a'; c <= 'f'; ++c) value[c] = static_cast<signed char>(c - 'a' + 10);
-    for (int c = 'A'; c <= 'F'; ++c) value[c] = static_cast<signed char>(c - 'A' + 10);
-  }
-};
-constexpr HexTable kHex;
-
-// ReadHex64(): 1..16 hex digits (case-insensitive); false for anything else. Branch-free
-// over the digits: this runs two or three times per row.
-bool ReadHex64(std::string_view s, std::uint64_t* out) {
-  if (s.empty() || s.size() > 16) return false;
-  std::uint64_t v = 0;
-  int bad = 0;
-  for (char c : s) {
-    const int d = kHex.value[static_cast<unsigned char>(c)];
-    bad |= d;
-    v = (v << 4) | static_cast<std::uint64_t>(d & 0xf);
-  }
-  if (bad < 0) return false;
-  *out = v;
-  return true;
-}
-
-// ReadHex128(): 1..32 hex digits into a TraceId; false for anything else.
-bool ReadHex128(std::string_view s, TraceId* out) {
-  if (s.empty() || s.size() > 32) return false;
-  TraceId id;
-  if (s.size() > 16) {
-    if (!ReadHex64(s.substr(0, s.size() - 16), &id.hi)) return false;
-    s.remove_prefix(s.size() - 16);
-  }
-  if (!ReadHex64(s, &id.lo)) return false;
-  *out = id;
-  return true;
-}
-
 enum class IdStatus : std::uint8_t { kOk, kMissing, kBad };
 
 IdStatus ReadTraceId(std::string_view s, TraceId* out) {
   s = Trim(s);
   if (s.empty()) return IdStatus::kMissing;
-  if (ReadHex128(s, out)) return out->empty() ? IdStatus::kMissing : IdStatus::kOk;
+  if (ParseHexTraceId(s, out)) return out->empty() ? IdStatus::kMissing : IdStatus::kOk;
   if (!IsIdText(s)) return IdStatus::kBad;
   *out = Fnv1a128(s);
   return IdStatus::kOk;
@@ -317,7 +276,7 @@ IdStatus ReadTraceId(std::string_view s, TraceId* out) {
 IdStatus ReadSpanId(std::string_view s, std::uint64_t* out) {
   s = Trim(s);
   if (s.empty()) return IdStatus::kMissing;
-  if (ReadHex64(s, out)) return *out == 0 ? IdStatus::kMissing : IdStatus::kOk;
+  if (ParseHexSpanId(s, out)) return *out == 0 ? IdStatus::kMissing : IdStatus::kOk;
   if (!IsIdText(s)) return IdStatus::kBad;
   *out = Fnv1a64(s);
   return IdStatus::kOk;

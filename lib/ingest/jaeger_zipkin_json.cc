@@ -117,7 +117,7 @@ class JaegerParser {
       } else if (key == "traceID") {
         std::string_view hex;
         if (r.ReadString(&hex)) {
-          HexTraceId(hex, &trace_id);
+          ParseHexTraceId(hex, &trace_id);
         } else {
           r.Skip();
         }
@@ -329,7 +329,7 @@ class JaegerParser {
     if (bad == nullptr) {
       if (trace_hex.empty()) {
         s.trace_id = default_trace;
-      } else if (!HexTraceId(trace_hex, &s.trace_id)) {
+      } else if (!ParseHexTraceId(trace_hex, &s.trace_id)) {
         bad = "bad trace id";
       }
     }
@@ -338,7 +338,7 @@ class JaegerParser {
         bad = "missing trace id";
       } else if (span_hex.empty()) {
         bad = "missing span id";
-      } else if (!HexSpanId(span_hex, &s.span_id)) {
+      } else if (!ParseHexSpanId(span_hex, &s.span_id)) {
         bad = "bad span id";
       } else if (s.span_id == 0) {
         bad = "missing span id";
@@ -415,12 +415,12 @@ class JaegerParser {
             r.Skip();
           }
         } else if (key == "traceID") {
-          if (!r.ReadString(&value) || !HexTraceId(value, &ref.trace_id)) {
+          if (!r.ReadString(&value) || !ParseHexTraceId(value, &ref.trace_id)) {
             valid = false;
             r.Skip();
           }
         } else if (key == "spanID") {
-          if (!r.ReadString(&value) || !HexSpanId(value, &ref.span_id)) {
+          if (!r.ReadString(&value) || !ParseHexSpanId(value, &ref.span_id)) {
             valid = false;
             r.Skip();
           }
@@ -651,17 +651,17 @@ class ZipkinParser {
     if (bad == nullptr) {
       if (trace_hex.empty()) {
         bad = "missing trace id";
-      } else if (!HexTraceId(trace_hex, &s.trace_id)) {
+      } else if (!ParseHexTraceId(trace_hex, &s.trace_id)) {
         bad = "bad trace id";
       } else if (s.trace_id.empty()) {
         bad = "missing trace id";
       } else if (id_hex.empty()) {
         bad = "missing span id";
-      } else if (!HexSpanId(id_hex, &s.span_id)) {
+      } else if (!ParseHexSpanId(id_hex, &s.span_id)) {
         bad = "bad span id";
       } else if (s.span_id == 0) {
         bad = "missing span id";
-      } else if (!parent_hex.empty() && !HexSpanId(parent_hex, &s.parent_span_id)) {
+      } else if (!parent_hex.empty() && !ParseHexSpanId(parent_hex, &s.parent_span_id)) {
         bad = "bad parent span id";
       } else if (!have_timestamp) {
         bad = "missing timestamp";

@@ -62,57 +62,6 @@ inline void CompleteResource(ResourceInfo& resource) {
   }
 }
 
-namespace json_trace_detail {
-
-// kHexValue[c]: the value of hex digit c, or 0xF0 for any other byte.
-struct HexTable {
-  std::uint8_t value[256];
-  constexpr HexTable() : value() {
-    for (int i = 0; i < 256; ++i) value[i] = 0xF0;
-    for (int i = 0; i < 10; ++i) value['0' + i] = static_cast<std::uint8_t>(i);
-    for (int i = 0; i < 6; ++i) {
-      value['a' + i] = static_cast<std::uint8_t>(10 + i);
-      value['A' + i] = static_cast<std::uint8_t>(10 + i);
-    }
-  }
-};
-inline constexpr HexTable kHex{};
-
-// Up to 16 hex digits into *out; false when any byte is not a hex digit.
-inline bool HexToUint64(const char* p, std::size_t n, std::uint64_t* out) {
-  std::uint64_t v = 0;
-  std::uint8_t invalid = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint8_t d = kHex.value[static_cast<unsigned char>(p[i])];
-    invalid |= d;
-    v = (v << 4) | (d & 0x0F);
-  }
-  *out = v;
-  return (invalid & 0xF0) == 0;
-}
-
-}  // namespace json_trace_detail
-
-// HexTraceId() / HexSpanId(): ParseHexTraceId() / ParseHexSpanId() (1..32 / 1..16
-// case-insensitive hex digits), table-driven and branch-free per digit.
-inline bool HexTraceId(std::string_view hex, TraceId* out) {
-  if (hex.empty() || hex.size() > 32) return false;
-  const std::size_t lo_digits = hex.size() < 16 ? hex.size() : 16;
-  const std::size_t hi_digits = hex.size() - lo_digits;
-  TraceId id;
-  if (!json_trace_detail::HexToUint64(hex.data(), hi_digits, &id.hi) ||
-      !json_trace_detail::HexToUint64(hex.data() + hi_digits, lo_digits, &id.lo)) {
-    return false;
-  }
-  *out = id;
-  return true;
-}
-
-inline bool HexSpanId(std::string_view hex, std::uint64_t* out) {
-  if (hex.empty() || hex.size() > 16) return false;
-  return json_trace_detail::HexToUint64(hex.data(), hex.size(), out);
-}
-
 // AttributeLookupCache: LookupAttribute() behind a small direct-mapped cache, for inputs
 // that repeat the same attribute keys on every span. Not thread-safe.
 class AttributeLookupCache {

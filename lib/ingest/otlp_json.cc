@@ -349,17 +349,17 @@ class OtlpJsonParser {
     if (bad == nullptr) {
       if (trace_hex.empty()) {
         bad = "missing trace id";
-      } else if (!HexTraceId(trace_hex, &s.trace_id)) {
+      } else if (!ParseHexTraceId(trace_hex, &s.trace_id)) {
         bad = "bad trace id";
       } else if (s.trace_id.empty()) {
         bad = "missing trace id";
       } else if (span_hex.empty()) {
         bad = "missing span id";
-      } else if (!HexSpanId(span_hex, &s.span_id)) {
+      } else if (!ParseHexSpanId(span_hex, &s.span_id)) {
         bad = "bad span id";
       } else if (s.span_id == 0) {
         bad = "missing span id";
-      } else if (!parent_hex.empty() && !HexSpanId(parent_hex, &s.parent_span_id)) {
+      } else if (!parent_hex.empty() && !ParseHexSpanId(parent_hex, &s.parent_span_id)) {
         bad = "bad parent span id";
       } else if (start_ns == 0) {
         bad = "missing timestamp";
@@ -457,8 +457,8 @@ class OtlpJsonParser {
         }
       }
       SpanLinkRef link;
-      if (r.ok() && HexTraceId(trace_hex, &link.trace_id) &&
-          HexSpanId(span_hex, &link.span_id) && !link.trace_id.empty() &&
+      if (r.ok() && ParseHexTraceId(trace_hex, &link.trace_id) &&
+          ParseHexSpanId(span_hex, &link.span_id) && !link.trace_id.empty() &&
           link.span_id != 0) {
         links_.push_back(link);
       }

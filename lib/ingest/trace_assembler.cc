@@ -164,6 +164,27 @@ void TraceAssembler::AddSpan(const SpanRecord& s) {
   }
 }
 
+namespace {
+
+// Oldest first; ties by trace id, so the analysis order never depends on hash-map order.
+bool OlderFirst(const std::pair<std::int64_t, TraceId>& a,
+                const std::pair<std::int64_t, TraceId>& b) {
+  if (a.first != b.first) return a.first < b.first;
+  return a.second.hi != b.second.hi ? a.second.hi < b.second.hi : a.second.lo < b.second.lo;
+}
+
+}  // namespace
+
+void TraceAssembler::AnalyzeAndRelease(const TraceId& id) {
+  auto it = pending_.find(id);
+  const std::uint32_t slot = it->second;
+  pending_.erase(it);
+  Analyze(buffers_[slot]);
+  buffers_[slot].spans.clear();
+  buffers_[slot].links.clear();
+  free_buffers_.push_back(slot);
+}
+
 void TraceAssembler::FlushExpired() {
   const std::int64_t horizon = std::max<std::int64_t>(options_.pairing_horizon_ns, 0);
   const std::int64_t cutoff = watermark_ - horizon;
@@ -175,42 +196,20 @@ void TraceAssembler::FlushExpired() {
       due.emplace_back(buffers_[slot].last_seen, id);
     }
   }
-  // Oldest first: expired traces always go; over the cap, more until 90 % of it remain.
-  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first
-                              : std::make_pair(a.second.hi, a.second.lo) <
-                                    std::make_pair(b.second.hi, b.second.lo);
-  });
+  // Expired traces always go; over the cap, the oldest more until 90 % of it remain.
+  std::sort(due.begin(), due.end(), OlderFirst);
   const std::size_t target = over_cap ? cap * 9 / 10 : pending_.size();
   for (const auto& [last_seen, id] : due) {
     if (last_seen >= cutoff && pending_.size() <= target) break;
-    auto it = pending_.find(id);
-    const std::uint32_t slot = it->second;
-    pending_.erase(it);
-    Analyze(buffers_[slot]);
-    buffers_[slot].spans.clear();
-    buffers_[slot].links.clear();
-    free_buffers_.push_back(slot);
+    AnalyzeAndRelease(id);
   }
 }
 
 void TraceAssembler::FlushAll() {
   std::vector<std::pair<std::int64_t, TraceId>> all;
   for (const auto& [id, slot] : pending_) all.emplace_back(buffers_[slot].last_seen, id);
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first
-                              : std::make_pair(a.second.hi, a.second.lo) <
-                                    std::make_pair(b.second.hi, b.second.lo);
-  });
-  for (const auto& [last_seen, id] : all) {
-    auto it = pending_.find(id);
-    const std::uint32_t slot = it->second;
-    pending_.erase(it);
-    Analyze(buffers_[slot]);
-    buffers_[slot].spans.clear();
-    buffers_[slot].links.clear();
-    free_buffers_.push_back(slot);
-  }
+  std::sort(all.begin(), all.end(), OlderFirst);
+  for (const auto& [last_seen, id] : all) AnalyzeAndRelease(id);
   buffers_.clear();
   free_buffers_.clear();
 }

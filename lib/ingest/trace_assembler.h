@@ -119,6 +119,7 @@ class TraceAssembler : public SpanSink {
   std::uint32_t InternPeer(const SpanRecord& span);
   std::uint32_t MakePeer(const SpanRecord& span);
   void FlushExpired();
+  void AnalyzeAndRelease(const TraceId& id);
   void Analyze(TraceBuffer& trace);
   void ResolveLinks(const TraceBuffer& trace, const std::vector<std::uint32_t>& parent);
 

@@ -82,9 +82,60 @@ inline bool LooksCompressed(std::string_view bytes) {
 // kDataLoss naming the source and offset for a corrupt or truncated stream.
 absl::StatusOr<std::string> Decompress(std::string bytes, std::string_view name);
 
-// ParseHexId(): a case-insensitive hex id of 1..32 digits into (hi, lo); false otherwise.
-bool ParseHexTraceId(std::string_view hex, TraceId* out);
-bool ParseHexSpanId(std::string_view hex, std::uint64_t* out);
+namespace hex_detail {
+
+// value[c]: the value of hex digit c, or 0xF0 for any other byte.
+struct HexTable {
+  std::uint8_t value[256];
+  constexpr HexTable() : value() {
+    for (int i = 0; i < 256; ++i) value[i] = 0xF0;
+    for (int i = 0; i < 10; ++i) value['0' + i] = static_cast<std::uint8_t>(i);
+    for (int i = 0; i < 6; ++i) {
+      value['a' + i] = static_cast<std::uint8_t>(10 + i);
+      value['A' + i] = static_cast<std::uint8_t>(10 + i);
+    }
+  }
+};
+inline constexpr HexTable kHex{};
+
+// Up to 16 hex digits into *out; false when any byte is not a hex digit. Branch-free per
+// digit: ids are parsed two or three times per span.
+inline bool HexToUint64(const char* p, std::size_t n, std::uint64_t* out) {
+  std::uint64_t v = 0;
+  std::uint8_t invalid = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t d = kHex.value[static_cast<unsigned char>(p[i])];
+    invalid |= d;
+    v = (v << 4) | (d & 0x0F);
+  }
+  *out = v;
+  return (invalid & 0xF0) == 0;
+}
+
+}  // namespace hex_detail
+
+// ParseHexTraceId() / ParseHexSpanId(): 1..32 / 1..16 case-insensitive hex digits into an
+// id; false (and *out unchanged) otherwise. Shorter ids fill the low bits.
+inline bool ParseHexTraceId(std::string_view hex, TraceId* out) {
+  if (hex.empty() || hex.size() > 32) return false;
+  const std::size_t lo_digits = hex.size() < 16 ? hex.size() : 16;
+  const std::size_t hi_digits = hex.size() - lo_digits;
+  TraceId id;
+  if (!hex_detail::HexToUint64(hex.data(), hi_digits, &id.hi) ||
+      !hex_detail::HexToUint64(hex.data() + hi_digits, lo_digits, &id.lo)) {
+    return false;
+  }
+  *out = id;
+  return true;
+}
+
+inline bool ParseHexSpanId(std::string_view hex, std::uint64_t* out) {
+  if (hex.empty() || hex.size() > 16) return false;
+  std::uint64_t v;
+  if (!hex_detail::HexToUint64(hex.data(), hex.size(), &v)) return false;
+  *out = v;
+  return true;
+}
 
 }  // namespace faultline::internal
 
