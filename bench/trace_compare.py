@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -83,13 +82,22 @@ def peak_memory_10m(bench: str, workdir: Path) -> tuple[int, float]:
     subprocess.run([bench, f"--emit-dir={big}", "--emit-spans=10000000", "--emit-files=10"],
                    check=True, capture_output=True)
     files = sorted(str(p) for p in big.glob("otlp-*.pb"))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # The CLI runs in a process of its own that reports its own peak (RUSAGE_CHILDREN would
+    # also count the benchmark processes run before).
+    probe = (
+        "import resource, sys\n"
+        "from faultline.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "sys.exit(code)\n"
+    )
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "faultline.cli", "build", "--traces", *files,
-                    "-o", str(big / "model.flsnap")], check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-c", probe, "build", "--traces", *files,
+                          "-o", str(big / "model.flsnap")],
+                         check=True, capture_output=True, text=True).stdout
     elapsed = time.perf_counter() - t0
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(peak_kib, before) * 1024, elapsed
+    peak_kib = int(out.strip().splitlines()[-1])
+    return peak_kib * 1024, elapsed
 
 
 def main() -> int:

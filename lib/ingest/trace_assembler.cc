@@ -21,6 +21,25 @@ constexpr std::uint32_t kRoot = 0xfffffffeu;
 constexpr std::uint32_t kMissing = 0xfffffffdu;
 constexpr std::size_t kMaxLinkEntries = 1u << 20;
 constexpr std::uint64_t kCheckEvery = 4096;
+constexpr std::size_t kMaxWaitingPerTarget = 64;
+// A trace expires on event time only once this many spans of other traces have arrived
+// since its last span: files read newest-first, or one span with a far-future clock, must
+// not split traces that are still arriving.
+constexpr std::uint64_t kArrivalSlack = 65536;
+// Buffers of analysed traces are reused; one that grew past this is given back.
+constexpr std::size_t kKeepBufferCapacity = 4096;
+constexpr char kUserId[] = "external:(user)";
+
+// A subgraph id segment from a free-form environment name: characters a subgraph id cannot
+// hold (space, control, '/') become '_'.
+std::string EnvironmentSegment(std::string_view env) {
+  std::string out(env);
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '/') c = '_';
+  }
+  return out.empty() ? std::string("default") : out;
+}
 
 bool ClientSide(SpanKind k) {
   return k == SpanKind::kClient || k == SpanKind::kProducer;
@@ -149,6 +168,7 @@ void TraceAssembler::AddSpan(const SpanRecord& s) {
     buffers_[slot].last_seen = c.end;
   }
   TraceBuffer& t = buffers_[slot];
+  t.last_arrival = ++arrivals_;
   c.links_begin = static_cast<std::uint32_t>(t.links.size());
   c.links_count = static_cast<std::uint16_t>(std::min<std::size_t>(s.links.size(), 0xffff));
   for (std::size_t i = 0; i < c.links_count; ++i) t.links.push_back(s.links[i]);
@@ -156,6 +176,11 @@ void TraceAssembler::AddSpan(const SpanRecord& s) {
   t.spans.push_back(c);
   t.last_seen = std::max(t.last_seen, c.end);
   watermark_ = std::max(watermark_, c.end);
+  if (t.spans.size() >= std::max<std::size_t>(options_.max_spans_per_trace, 1)) {
+    // Bounded memory: an enormous trace is analysed in parts.
+    ++summary_.split_traces;
+    AnalyzeAndRelease(s.trace_id);
+  }
   // Checking costs O(pending traces), so it runs at most once per that many spans.
   if (++spans_since_check_ >= std::max<std::uint64_t>(kCheckEvery, pending_.size()) ||
       pending_.size() > options_.max_pending_traces) {
@@ -180,8 +205,11 @@ void TraceAssembler::AnalyzeAndRelease(const TraceId& id) {
   const std::uint32_t slot = it->second;
   pending_.erase(it);
   Analyze(buffers_[slot]);
-  buffers_[slot].spans.clear();
-  buffers_[slot].links.clear();
+  TraceBuffer& t = buffers_[slot];
+  t.spans.clear();
+  t.links.clear();
+  if (t.spans.capacity() > kKeepBufferCapacity) std::vector<CompactSpan>().swap(t.spans);
+  if (t.links.capacity() > kKeepBufferCapacity) std::vector<SpanLinkRef>().swap(t.links);
   free_buffers_.push_back(slot);
 }
 
@@ -192,7 +220,8 @@ void TraceAssembler::FlushExpired() {
   const bool over_cap = pending_.size() > cap;
   std::vector<std::pair<std::int64_t, TraceId>> due;
   for (const auto& [id, slot] : pending_) {
-    if (over_cap || buffers_[slot].last_seen < cutoff) {
+    if (over_cap || (buffers_[slot].last_seen < cutoff &&
+                     arrivals_ - buffers_[slot].last_arrival >= kArrivalSlack)) {
       due.emplace_back(buffers_[slot].last_seen, id);
     }
   }
@@ -200,7 +229,10 @@ void TraceAssembler::FlushExpired() {
   std::sort(due.begin(), due.end(), OlderFirst);
   const std::size_t target = over_cap ? cap * 9 / 10 : pending_.size();
   for (const auto& [last_seen, id] : due) {
-    if (last_seen >= cutoff && pending_.size() <= target) break;
+    if (pending_.size() <= target && (last_seen >= cutoff ||
+        arrivals_ - buffers_[pending_.at(id)].last_arrival < kArrivalSlack)) {
+      continue;
+    }
     AnalyzeAndRelease(id);
   }
 }
@@ -219,7 +251,7 @@ void TraceAssembler::FlushAll() {
 SubgraphId TraceAssembler::Subgraph(const std::string& id, const std::string& parent,
                                     const char* kind) {
   auto it = subgraphs_.find(id);
-  if (it != subgraphs_.end()) return it->second;
+  if (it != subgraphs_.end()) return it->second.first;
   SubgraphOptions o;
   o.parent = parent;
   o.kind = kind;
@@ -228,7 +260,7 @@ SubgraphId TraceAssembler::Subgraph(const std::string& id, const std::string& pa
     Fail(s.status());
     return kNoSubgraph;
   }
-  subgraphs_.emplace(id, *s);
+  subgraphs_.emplace(id, std::make_pair(*s, builder_->SubgraphVersion(*s)));
   return *s;
 }
 
@@ -241,6 +273,12 @@ EntityId TraceAssembler::Entity(SubgraphId subgraph, EntityKind kind, const std:
     return kInvalidEntity;
   }
   return *e;
+}
+
+void TraceAssembler::Structural(SubgraphId subgraph, EntityId from, EntityId to,
+                                EdgeKind kind) {
+  if (subgraph == kNoSubgraph || from == kInvalidEntity || to == kInvalidEntity) return;
+  Fail(builder_->AddEdge(subgraph, from, to, kind).status());
 }
 
 WindowedStats* TraceAssembler::EdgeStats(SubgraphId subgraph, EntityId from, EntityId to,
@@ -279,7 +317,7 @@ TraceAssembler::ResourceState& TraceAssembler::Materialize(std::uint32_t resourc
   const std::string env = !options_.environment.empty() ? options_.environment
                           : !info.environment.empty()   ? info.environment
                                                         : std::string("default");
-  const std::string root = StrCat("traces/", env);
+  const std::string root = StrCat("traces/", EnvironmentSegment(env));
   r.traces = Subgraph(root, "", "traces");
   if (options_.operations) r.operations = Subgraph(root + "/operations", root, "operations");
   if (options_.placement) r.placement = Subgraph(root + "/placement", root, "placement");
@@ -305,7 +343,7 @@ TraceAssembler::ResourceState& TraceAssembler::Materialize(std::uint32_t resourc
     if (!info.host_id.empty()) attrs.emplace_back("host.id", info.host_id);
     r.instance = Entity(r.traces, EntityKind::kInstance,
                         StrCat("instance:", r.service_name, "/", instance), attrs);
-    EdgeStats(r.traces, r.service, r.instance, EdgeKind::kRunsOn);
+    Structural(r.traces, r.service, r.instance, EdgeKind::kRunsOn);
     r.instance_stats = EntityStats(r.traces, r.instance);
     bottom = r.instance;
   }
@@ -318,23 +356,23 @@ TraceAssembler::ResourceState& TraceAssembler::Materialize(std::uint32_t resourc
     Attributes attrs = {{"name", node_name}};
     if (!info.host_id.empty()) attrs.emplace_back("host.id", info.host_id);
     node = Entity(p, EntityKind::kNode, "node:" + node_name, attrs);
-    EdgeStats(p, bottom, node, EdgeKind::kRunsOn);
+    Structural(p, bottom, node, EdgeKind::kRunsOn);
   }
   const EntityId above = node != kInvalidEntity ? node : bottom;
   EntityId zone = kInvalidEntity;
   if (!info.zone.empty()) {
     zone = Entity(p, EntityKind::kZone, "zone:" + info.zone, {{"name", info.zone}});
-    EdgeStats(p, above, zone, EdgeKind::kRunsOn);
+    Structural(p, above, zone, EdgeKind::kRunsOn);
   }
   if (!info.region.empty()) {
     const EntityId region =
         Entity(p, EntityKind::kRegion, "region:" + info.region, {{"name", info.region}});
-    EdgeStats(p, zone != kInvalidEntity ? zone : above, region, EdgeKind::kRunsOn);
+    Structural(p, zone != kInvalidEntity ? zone : above, region, EdgeKind::kRunsOn);
   }
   if (!info.cluster.empty()) {
     const EntityId cluster =
         Entity(p, EntityKind::kCluster, "cluster:" + info.cluster, {{"name", info.cluster}});
-    EdgeStats(p, above, cluster, EdgeKind::kRunsOn);
+    Structural(p, above, cluster, EdgeKind::kRunsOn);
   }
   if (!info.k8s_namespace.empty()) {
     const std::string id = info.cluster.empty()
@@ -342,35 +380,40 @@ TraceAssembler::ResourceState& TraceAssembler::Materialize(std::uint32_t resourc
                                : StrCat("namespace:", info.cluster, "/", info.k8s_namespace);
     const EntityId ns =
         Entity(p, EntityKind::kNamespace, id, {{"name", info.k8s_namespace}});
-    EdgeStats(p, ns, bottom, EdgeKind::kContains);
+    Structural(p, ns, bottom, EdgeKind::kContains);
   }
   return r;
 }
 
 EntityId TraceAssembler::PeerEntity(std::uint32_t peer, SubgraphId subgraph) {
-  PeerState& p = peers_[peer];
-  if (p.entity == kInvalidEntity) p.entity = Entity(subgraph, p.kind, p.id, p.attributes);
-  return p.entity;
+  auto [it, inserted] = peer_entities_.try_emplace(Pack(peer, subgraph), kInvalidEntity);
+  if (inserted) {
+    const PeerState& p = peers_[peer];
+    // A service that has spans of its own is not marked uninstrumented.
+    const bool known = builder_->FindEntity(p.id).has_value();
+    it->second = Entity(subgraph, p.kind, p.id, known ? Attributes{} : p.attributes);
+  }
+  return it->second;
 }
 
 const TraceAssembler::OperationState& TraceAssembler::Operation(const ResourceState& r,
                                                                std::uint32_t name) {
   static const OperationState kNoOperation{kInvalidEntity, nullptr};
   if (r.operations == kNoSubgraph || r.service == kInvalidEntity) return kNoOperation;
-  const std::uint64_t key = Pack(r.service, name);
+  const auto key = std::make_tuple(r.operations, r.service, name);
   auto it = operations_.find(key);
   if (it != operations_.end()) return it->second;
   const std::string op(names_.Get(name));
   const EntityId e = Entity(r.operations, EntityKind::kOperation,
                             StrCat("operation:", r.service_name, "/", op),
                             {{"service", r.service_name}, {"operation", op}});
-  EdgeStats(r.operations, r.service, e, EdgeKind::kContains);
+  Structural(r.operations, r.service, e, EdgeKind::kContains);
   return operations_.emplace(key, OperationState{e, EntityStats(r.operations, e)})
       .first->second;
 }
 
 EntityId TraceAssembler::EntryPointEntity(const ResourceState& r, std::uint32_t name) {
-  const std::uint64_t key = Pack(r.service, name);
+  const auto key = std::make_tuple(r.traces, r.service, name);
   auto it = entry_points_.find(key);
   if (it != entry_points_.end()) return it->second;
   const std::string op(names_.Get(name));
@@ -383,7 +426,68 @@ EntityId TraceAssembler::EntryPointEntity(const ResourceState& r, std::uint32_t 
 
 // --- Analysis ----------------------------------------------------------------------------
 
+void TraceAssembler::RecordUnpaired(ResourceState& r, const CompactSpan& call,
+                                    std::uint32_t peer) {
+  if (peer == kNone) {
+    ++summary_.unpaired_client_spans;
+    return;
+  }
+  const std::int64_t d = call.end - call.start;
+  const EntityId target = PeerEntity(peer, r.traces);
+  if (peers_[peer].kind == EntityKind::kQueue) {  // published; no consumer seen (yet)
+    if (WindowedStats* e = EdgeStats(r.traces, r.service, target, EdgeKind::kAsync)) {
+      BucketStats& b = e->Bucket(call.start);
+      ++b.requests;
+      b.errors += call.failed;
+      b.client_latency.Add(d);
+    }
+  } else {  // work left the service towards something with no spans of its own
+    if (WindowedStats* e = EdgeStats(r.traces, r.service, target, peers_[peer].edge_kind)) {
+      BucketStats& b = e->Bucket(call.start);
+      ++b.requests;
+      b.errors += call.failed;
+      b.latency.Add(d);
+      b.client_latency.Add(d);
+    }
+    if (WindowedStats* e = EntityStats(r.traces, target)) {
+      BucketStats& b = e->Bucket(call.start);
+      ++b.requests;
+      b.errors += call.failed;
+      b.errors_originated += call.failed;
+      b.latency.Add(d);
+    }
+  }
+  ++summary_.virtual_peers;
+}
+
+void TraceAssembler::ValidateCaches() {
+  bool stale = false;
+  for (const auto& [id, cached] : subgraphs_) {
+    const auto now = builder_->FindSubgraph(id);
+    if (!now || *now != cached.first || builder_->SubgraphVersion(*now) != cached.second) {
+      stale = true;
+      break;
+    }
+  }
+  if (!stale) return;
+  // A subgraph this assembler writes to was replaced or removed under it: everything
+  // cached about the model (ids, statistics containers) is rebuilt on demand.
+  subgraphs_.clear();
+  operations_.clear();
+  entry_points_.clear();
+  peer_entities_.clear();
+  edge_stats_.clear();
+  entity_stats_.clear();
+  users_.clear();
+  for (ResourceState& r : resources_) {
+    ResourceInfo info = std::move(r.info);
+    r = ResourceState();
+    r.info = std::move(info);
+  }
+}
+
 void TraceAssembler::Analyze(TraceBuffer& trace) {
+  ValidateCaches();
   std::vector<CompactSpan>& s = trace.spans;
   const auto n = static_cast<std::uint32_t>(s.size());
   if (n == 0) return;
@@ -430,9 +534,15 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
   std::vector<EntityId>& service = service_;
   service.resize(n);
   for (std::uint32_t i = 0; i < n; ++i) service[i] = Materialize(s[i].resource).service;
+  // A handler starts work in a service: a root, an orphan, a span whose parent is in
+  // another service, or a SERVER/CONSUMER span under a client/producer span of its own
+  // service (a self-call). A SERVER span nested in a SERVER span of the same service
+  // (framework layers) is part of the same request.
   auto is_handler = [&](std::uint32_t i) {
-    return s[i].kind == SpanKind::kServer || s[i].kind == SpanKind::kConsumer ||
-           parent_[i] >= n || service[parent_[i]] != service[i];
+    const std::uint32_t p = parent_[i];
+    if (p >= n || service[p] != service[i]) return true;
+    return (s[i].kind == SpanKind::kServer || s[i].kind == SpanKind::kConsumer) &&
+           ClientSide(s[p].kind);
   };
   auto crosses = [&](std::uint32_t i) {  // a child of i is in another service
     for (std::uint32_t k = child_begin_[i]; k < child_begin_[i + 1]; ++k) {
@@ -440,11 +550,27 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
     }
     return false;
   };
-  auto has_handler_child = [&](std::uint32_t i) {
-    for (std::uint32_t k = child_begin_[i]; k < child_begin_[i + 1]; ++k) {
-      if (is_handler(children_[k])) return true;
+  // Walks the same-service subtree under span `from` (client layers of one call, e.g. an
+  // SDK span over an HTTP span), assigning it to handler `h`. Returns whether a handler
+  // (the instrumented callee) is reached; *peer is the first peer named on the way.
+  auto call_subtree = [&](std::uint32_t from, std::uint32_t h, std::uint32_t* peer) {
+    bool reached = false;
+    inner_.assign(1, from);
+    while (!inner_.empty()) {
+      const std::uint32_t x = inner_.back();
+      inner_.pop_back();
+      handler_[x] = h;
+      if (*peer == kNone) *peer = s[x].peer;
+      for (std::uint32_t k = child_begin_[x]; k < child_begin_[x + 1]; ++k) {
+        const std::uint32_t c = children_[k];
+        if (is_handler(c)) {
+          reached = true;
+        } else {
+          inner_.push_back(c);
+        }
+      }
     }
-    return false;
+    return reached;
   };
 
   // Which handler's local tree each span belongs to; statistics per handler.
@@ -466,40 +592,8 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
       if (client_boundary) {
         intervals_.emplace_back(L.start, L.end);
         failed_remote = failed_remote || L.failed;
-        if (!has_handler_child(l)) {
-          // Work left the service towards something that has no spans of its own.
-          if (L.peer != kNone && peers_[L.peer].kind != EntityKind::kQueue) {
-            const EntityId peer = PeerEntity(L.peer, r.traces);
-            const std::int64_t d = L.end - L.start;
-            if (WindowedStats* e = EdgeStats(r.traces, r.service, peer, peers_[L.peer].edge_kind)) {
-              BucketStats& b = e->Bucket(L.start);
-              ++b.requests;
-              b.errors += L.failed;
-              b.latency.Add(d);
-              b.client_latency.Add(d);
-            }
-            if (WindowedStats* e = EntityStats(r.traces, peer)) {
-              BucketStats& b = e->Bucket(L.start);
-              ++b.requests;
-              b.errors += L.failed;
-              b.errors_originated += L.failed;
-              b.latency.Add(d);
-            }
-            ++summary_.virtual_peers;
-          } else if (L.peer != kNone) {  // a producer to a queue nobody consumed (yet)
-            const EntityId queue = PeerEntity(L.peer, r.traces);
-            if (WindowedStats* e = EdgeStats(r.traces, r.service, queue, EdgeKind::kAsync)) {
-              BucketStats& b = e->Bucket(L.start);
-              ++b.requests;
-              b.errors += L.failed;
-              b.client_latency.Add(L.end - L.start);
-            }
-            ++summary_.virtual_peers;
-          } else {
-            ++summary_.unpaired_client_spans;
-          }
-        }
-        handler_[l] = h;
+        std::uint32_t peer = kNone;
+        if (!call_subtree(l, h, &peer)) RecordUnpaired(r, L, peer);
         continue;
       }
       handler_[l] = h;
@@ -512,6 +606,10 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
           stack_.push_back(c);
         }
       }
+    }
+    if (ClientSide(H.kind)) {  // e.g. a batch job whose root span is a database call
+      std::uint32_t peer = kNone;
+      if (!call_subtree(h, h, &peer)) RecordUnpaired(r, H, peer);
     }
     // Exclusive time: the handler's duration minus the union of remote intervals.
     std::sort(intervals_.begin(), intervals_.end());
@@ -560,10 +658,12 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
         b.latency.Add(duration);
       }
       if (H.kind == SpanKind::kServer || H.kind == SpanKind::kUnspecified) {
-        if (user_ == kInvalidEntity) {
-          user_ = Entity(r.traces, EntityKind::kExternal, "external:user", {{"name", "user"}});
+        EntityId& user = users_.try_emplace(r.traces, kInvalidEntity).first->second;
+        if (user == kInvalidEntity) {
+          // Parentheses keep it apart from any host name an "external:" peer can have.
+          user = Entity(r.traces, EntityKind::kExternal, kUserId, {{"name", "user"}});
         }
-        if (WindowedStats* e = EdgeStats(r.traces, user_, entry, EdgeKind::kCalls)) {
+        if (WindowedStats* e = EdgeStats(r.traces, user, entry, EdgeKind::kCalls)) {
           BucketStats& b = e->Bucket(H.start);
           ++b.requests;
           b.errors += H.failed;
@@ -574,6 +674,7 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
       ++summary_.orphan_spans;
     }
     if (H.kind == SpanKind::kConsumer && H.peer != kNone &&
+        peers_[H.peer].kind == EntityKind::kQueue &&
         (parent_[h] >= n || s[parent_[h]].kind != SpanKind::kProducer)) {
       // A consumer whose producer is not in this trace: the queue still feeds it.
       const EntityId queue = PeerEntity(H.peer, r.traces);
@@ -594,7 +695,9 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
     const CompactSpan& S = s[i];
     const CompactSpan& P = s[p];
     const bool cross = service[p] != service[i];
-    if (!cross && !(P.kind == SpanKind::kClient && S.kind == SpanKind::kServer)) continue;
+    const bool self_call = (P.kind == SpanKind::kClient && S.kind == SpanKind::kServer) ||
+                           (P.kind == SpanKind::kProducer && S.kind == SpanKind::kConsumer);
+    if (!cross && !self_call) continue;
     ResourceState& caller = Materialize(P.resource);
     const ResourceState& callee = Materialize(S.resource);
     const bool async = P.kind == SpanKind::kProducer || S.kind == SpanKind::kConsumer;
@@ -642,11 +745,10 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
     }
   }
 
-  ResolveLinks(trace, parent_);
+  ResolveLinks(trace);
 }
 
-void TraceAssembler::ResolveLinks(const TraceBuffer& trace,
-                                  const std::vector<std::uint32_t>& /*parent*/) {
+void TraceAssembler::ResolveLinks(const TraceBuffer& trace) {
   const std::vector<CompactSpan>& s = trace.spans;
   auto link_edge = [&](const LinkEnd& from, const LinkEnd& to, std::int64_t time) {
     if (from.service == to.service) return;
@@ -692,7 +794,11 @@ void TraceAssembler::ResolveLinks(const TraceBuffer& trace,
         link_edge(target->second, consumer, s[i].start);
       } else {
         auto [it, inserted] = waiting_links_.try_emplace(key);
-        it->second.push_back(consumer);
+        if (it->second.size() < kMaxWaitingPerTarget) {
+          it->second.push_back(consumer);
+        } else {
+          ++summary_.dropped_links;
+        }
         if (inserted) {
           waiting_order_.push_back(key);
           if (waiting_order_.size() > kMaxLinkEntries) {

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <tuple>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,7 @@ class TraceAssembler : public SpanSink {
 
   const TraceSummary& summary() const { return summary_; }
   std::size_t pending_traces() const { return pending_.size(); }
-  // The first error the model builder returned (a bug if ever not OK).
+  // The first error the model builder returned, OK otherwise.
   const absl::Status& status() const { return status_; }
 
  private:
@@ -56,6 +58,7 @@ class TraceAssembler : public SpanSink {
     std::vector<CompactSpan> spans;
     std::vector<SpanLinkRef> links;
     std::int64_t last_seen = 0;
+    std::uint64_t last_arrival = 0;  // arrivals_ when its last span came
   };
 
   // A resource as the model sees it, materialized on first use.
@@ -83,7 +86,6 @@ class TraceAssembler : public SpanSink {
     EntityKind kind;
     EdgeKind edge_kind;
     Attributes attributes;
-    EntityId entity = kInvalidEntity;
   };
 
   // Where a span link may point: a producer-side span already analysed.
@@ -121,7 +123,8 @@ class TraceAssembler : public SpanSink {
   void FlushExpired();
   void AnalyzeAndRelease(const TraceId& id);
   void Analyze(TraceBuffer& trace);
-  void ResolveLinks(const TraceBuffer& trace, const std::vector<std::uint32_t>& parent);
+  void ResolveLinks(const TraceBuffer& trace);
+  void ValidateCaches();
 
   ResourceState& Materialize(std::uint32_t resource);
   EntityId Entity(SubgraphId subgraph, EntityKind kind, const std::string& id,
@@ -132,6 +135,9 @@ class TraceAssembler : public SpanSink {
   const OperationState& Operation(const ResourceState& r, std::uint32_t name);
   EntityId EntryPointEntity(const ResourceState& r, std::uint32_t name);
   WindowedStats* EdgeStats(SubgraphId subgraph, EntityId from, EntityId to, EdgeKind kind);
+  // An edge without statistics (placement, containment).
+  void Structural(SubgraphId subgraph, EntityId from, EntityId to, EdgeKind kind);
+  void RecordUnpaired(ResourceState& r, const CompactSpan& call, std::uint32_t peer);
   WindowedStats* EntityStats(SubgraphId subgraph, EntityId entity);
   SubgraphId Subgraph(const std::string& id, const std::string& parent, const char* kind);
   void Fail(const absl::Status& status);
@@ -154,6 +160,7 @@ class TraceAssembler : public SpanSink {
   std::vector<TraceBuffer> buffers_;
   std::vector<std::uint32_t> free_buffers_;
   std::int64_t watermark_ = 0;
+  std::uint64_t arrivals_ = 0;
   std::uint64_t spans_since_check_ = 0;
 
   // Span links: producer-side spans seen (bounded FIFO) and links waiting for them.
@@ -163,18 +170,22 @@ class TraceAssembler : public SpanSink {
   std::deque<LinkKey> waiting_order_;
 
   // Model caches.
-  absl::flat_hash_map<std::string, SubgraphId> subgraphs_;
-  absl::flat_hash_map<std::uint64_t, OperationState> operations_;
-  absl::flat_hash_map<std::uint64_t, EntityId> entry_points_;
+  // Caches of the model, keyed by subgraph where entities are; dropped whenever one of the
+  // subgraphs (id -> (SubgraphId, version)) was replaced or removed in the builder.
+  absl::flat_hash_map<std::string, std::pair<SubgraphId, std::uint64_t>> subgraphs_;
+  using NameKey = std::tuple<SubgraphId, EntityId, std::uint32_t>;
+  absl::flat_hash_map<NameKey, OperationState> operations_;
+  absl::flat_hash_map<NameKey, EntityId> entry_points_;
+  absl::flat_hash_map<std::uint64_t, EntityId> peer_entities_;  // (peer, subgraph)
+  absl::flat_hash_map<SubgraphId, EntityId> users_;
   absl::flat_hash_map<EdgeKey, WindowedStats*> edge_stats_;
   absl::flat_hash_map<std::uint64_t, WindowedStats*> entity_stats_;
-  EntityId user_ = kInvalidEntity;
 
   // Scratch reused across traces.
   std::vector<std::uint32_t> order_, parent_, child_begin_, children_, handler_, fill_;
   std::vector<EntityId> service_;
   std::vector<std::pair<std::int64_t, std::int64_t>> intervals_;
-  std::vector<std::uint32_t> stack_;
+  std::vector<std::uint32_t> stack_, inner_;
   std::vector<bool> paired_, duplicate_;
 };
 

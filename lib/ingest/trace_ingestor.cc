@@ -91,6 +91,8 @@ TraceSummary TraceIngestor::Finish() {
 
 const TraceSummary& TraceIngestor::summary() const { return assembler_->summary(); }
 
+const absl::Status& TraceIngestor::status() const { return assembler_->status(); }
+
 std::size_t TraceIngestor::pending_traces() const { return assembler_->pending_traces(); }
 
 absl::StatusOr<TraceReport> ModelBuilder::AddTraces(const InputSource& source,
@@ -98,6 +100,7 @@ absl::StatusOr<TraceReport> ModelBuilder::AddTraces(const InputSource& source,
   TraceIngestor ingestor(this, options);
   auto report = ingestor.Add(source);
   ingestor.Finish();
+  if (report.ok()) FAULTLINE_RETURN_IF_ERROR(ingestor.status());
   return report;
 }
 

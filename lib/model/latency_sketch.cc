@@ -106,6 +106,7 @@ bool LatencySketch::FromParts(std::vector<Bin> bins, std::uint64_t sum_ns, std::
   for (std::size_t i = 0; i < bins.size(); ++i) {
     if (bins[i].count == 0 || bins[i].index < kZeroBin) return false;
     if (i > 0 && bins[i - 1].index >= bins[i].index) return false;
+    if (count + bins[i].count < count) return false;  // overflow: not from a real sketch
     count += bins[i].count;
   }
   if (count == 0) {

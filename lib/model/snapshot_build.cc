@@ -80,6 +80,32 @@ absl::StatusOr<std::shared_ptr<const SnapshotData>> BuildSnapshotData(SnapshotIn
   if (S >= kNoSubgraph) return Corrupt("too many subgraphs");
   d->home.assign(V, kNoSubgraph);
   d->children.resize(S);
+  // Every parent in range first, then no cycles: O(S) with depth marks (0 unknown,
+  // 1 on the current walk, 2 known to reach a root).
+  for (SubgraphId s = 0; s < S; ++s) {
+    const SubgraphId p = in.subgraphs[s].parent;
+    if (p != kNoSubgraph && p >= S) {
+      return Corrupt(internal::StrCat("subgraph #", s, " has parent #", p, " of ", S));
+    }
+  }
+  {
+    std::vector<std::uint8_t> mark(S, 0);
+    std::vector<SubgraphId> walk;
+    for (SubgraphId s = 0; s < S; ++s) {
+      walk.clear();
+      SubgraphId p = s;
+      while (p != kNoSubgraph && mark[p] == 0) {
+        mark[p] = 1;
+        walk.push_back(p);
+        p = in.subgraphs[p].parent;
+      }
+      if (p != kNoSubgraph && mark[p] == 1) {
+        return Corrupt(internal::StrCat("subgraph \"", in.subgraphs[p].name,
+                                        "\" is nested in itself"));
+      }
+      for (SubgraphId w : walk) mark[w] = 2;
+    }
+  }
   for (SubgraphId s = 0; s < S; ++s) {
     SubgraphRecord& sg = in.subgraphs[s];
     if (sg.name.empty()) return Corrupt(internal::StrCat("subgraph #", s, " has no name"));
@@ -89,13 +115,6 @@ absl::StatusOr<std::shared_ptr<const SnapshotData>> BuildSnapshotData(SnapshotIn
     if (sg.parent != kNoSubgraph && sg.parent >= S) {
       return Corrupt(internal::StrCat("subgraph \"", sg.name, "\" has parent #", sg.parent,
                                   " of ", S));
-    }
-    SubgraphId p = sg.parent;
-    for (std::size_t steps = 0; p != kNoSubgraph; ++steps) {
-      if (steps >= S || p == s) {
-        return Corrupt(internal::StrCat("subgraph \"", sg.name, "\" is nested in itself"));
-      }
-      p = in.subgraphs[p].parent;
     }
     if (sg.parent != kNoSubgraph) d->children[sg.parent].push_back(s);
     std::sort(sg.members.begin(), sg.members.end());

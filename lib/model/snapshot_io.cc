@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "faultline/internal/str_cat.h"
 #include "faultline/ingest/source.h"
@@ -105,6 +106,10 @@ absl::Status FromProto(const v1::WindowedStats& in, std::int64_t width, Windowed
       return absl::DataLossError("statistics buckets out of order");
     }
     previous = b.index();
+    if (b.index() > std::numeric_limits<std::int64_t>::max() / width ||
+        b.index() < std::numeric_limits<std::int64_t>::min() / width) {
+      return absl::DataLossError("statistics bucket index out of range");
+    }
     BucketStats bucket;
     bucket.requests = b.requests();
     bucket.errors = b.errors();
@@ -243,6 +248,10 @@ absl::StatusOr<Snapshot> Snapshot::Deserialize(std::string_view bytes, std::stri
     return absl::DataLossError(internal::StrCat(
         name, ": checksum mismatch over bytes ", kHeaderSize, "..", bytes.size(),
         ": the snapshot is corrupted"));
+  }
+  if (payload.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return absl::ResourceExhaustedError(internal::StrCat(
+        name, ": the payload of ", payload.size(), " bytes exceeds protobuf's 2 GiB limit"));
   }
   v1::Snapshot p;
   if (!p.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {

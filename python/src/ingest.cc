@@ -190,6 +190,7 @@ defaults to "topology/" + the document's name (or the file's stem).)doc");
             reports.push_back(*std::move(report));
           }
           summary = ingestor.Finish();
+          ThrowIfError(ingestor.status());
         }
         py::dict out = TraceReportToDict(reports.front());
         if (many) {

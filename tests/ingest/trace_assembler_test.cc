@@ -93,7 +93,7 @@ TEST_F(TraceAssemblerTest, RootServerSpanBecomesAnEntryPointCalledByTheUser) {
   assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 10));
   const Snapshot snap = Freeze();
   EXPECT_TRUE(FindEdge(snap, "entry_point:frontend/GET /", "service:frontend", EdgeKind::kCalls));
-  EXPECT_TRUE(FindEdge(snap, "external:user", "entry_point:frontend/GET /", EdgeKind::kCalls));
+  EXPECT_TRUE(FindEdge(snap, "external:(user)", "entry_point:frontend/GET /", EdgeKind::kCalls));
   auto ep = snap.Find("entry_point:frontend/GET /");
   ASSERT_TRUE(ep);
   EXPECT_EQ(snap.Kind(*ep), EntityKind::kEntryPoint);
@@ -273,17 +273,127 @@ TEST_F(TraceAssemblerTest, TracesIdleLongerThanTheHorizonAreAnalysedWhileStreami
   options.pairing_horizon_ns = 1'000 * kMs;
   TraceAssembler assembler(&builder, options);
   const auto fe = assembler.AddResource(Resource("frontend"));
-  for (int i = 0; i < 20'000; ++i) {
-    SpanRecord s = Span(1, 0, fe, "GET /", SpanKind::kServer, i * 10, i * 10 + 5);
+  constexpr int kTraces = 150'000;
+  for (int i = 0; i < kTraces; ++i) {
+    SpanRecord s = Span(1, 0, fe, "GET /", SpanKind::kServer, i, i + 5);
     s.trace_id = TraceId{0, static_cast<std::uint64_t>(i + 1)};
     assembler.AddSpan(s);
   }
-  // Traces far behind the newest span time were analysed without waiting for the end.
-  EXPECT_LT(assembler.pending_traces(), 20'000u);
+  // Traces far behind the newest span time, and many arrivals ago, were analysed without
+  // waiting for the end of the input.
+  EXPECT_LT(assembler.pending_traces(), static_cast<std::size_t>(kTraces) - 50'000);
   EXPECT_GT(assembler.summary().traces, 0u);
   assembler.FlushAll();
-  EXPECT_EQ(assembler.summary().traces, 20'000u);
+  EXPECT_EQ(assembler.summary().traces, static_cast<std::uint64_t>(kTraces));
   EXPECT_EQ(assembler.pending_traces(), 0u);
+}
+
+TEST_F(TraceAssemblerTest, LateSpansOfAnOlderFileStillJoinTheirTraces) {
+  // Files read newest-first: the older trace's spans arrive after much newer ones, in two
+  // parts, and must still pair (event time alone would expire the trace at once).
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  const auto co = assembler_.AddResource(Resource("checkout"));
+  SpanRecord newest = Span(9, 0, fe, "GET /", SpanKind::kServer, 3'600'000, 3'600'010);
+  newest.trace_id = TraceId{7, 7};
+  assembler_.AddSpan(newest);
+  assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 50));
+  for (int i = 0; i < 5'000; ++i) assembler_.AddSpan(newest);  // unrelated arrivals
+  assembler_.AddSpan(Span(2, 1, fe, "PlaceOrder", SpanKind::kClient, 1, 45));
+  assembler_.AddSpan(Span(3, 2, co, "PlaceOrder", SpanKind::kServer, 2, 44));
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(FindEdge(snap, "service:frontend", "service:checkout", EdgeKind::kCalls));
+  EXPECT_EQ(assembler_.summary().unpaired_client_spans, 0u);
+}
+
+TEST_F(TraceAssemblerTest, NestedClientSpansOfOneCallPairWithTheCallee) {
+  // An SDK client span over the HTTP client span that reaches the server.
+  const auto a = assembler_.AddResource(Resource("orders"));
+  const auto b = assembler_.AddResource(Resource("billing"));
+  assembler_.AddSpan(Span(1, 0, a, "POST /orders", SpanKind::kServer, 0, 50));
+  SpanRecord sdk = Span(2, 1, a, "BillingClient.charge", SpanKind::kClient, 5, 45);
+  sdk.peer_service = "billing";
+  assembler_.AddSpan(sdk);
+  assembler_.AddSpan(Span(3, 2, a, "HTTP POST", SpanKind::kClient, 6, 44));
+  assembler_.AddSpan(Span(4, 3, b, "POST /charge", SpanKind::kServer, 7, 43));
+  const Snapshot snap = Freeze();
+  auto e = FindEdge(snap, "service:orders", "service:billing", EdgeKind::kCalls);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(snap.EdgeStats(*e)->Total().requests, 1u);  // no phantom second request
+  EXPECT_EQ(assembler_.summary().virtual_peers, 0u);
+  EXPECT_FALSE(snap.EntityAttribute(*snap.Find("service:billing"), "uninstrumented"));
+  EXPECT_TRUE(FindEdge(snap, "operation:orders/POST /orders", "operation:billing/POST /charge",
+                       EdgeKind::kCalls));
+}
+
+TEST_F(TraceAssemblerTest, NestedServerSpansOfOneServiceAreOneRequest) {
+  const auto a = assembler_.AddResource(Resource("orders"));
+  assembler_.AddSpan(Span(1, 0, a, "servlet", SpanKind::kServer, 0, 50));
+  assembler_.AddSpan(Span(2, 1, a, "controller", SpanKind::kServer, 1, 49));
+  const Snapshot snap = Freeze();
+  EXPECT_EQ(snap.EntityStats(*snap.Find("service:orders"))->Total().requests, 1u);
+}
+
+TEST_F(TraceAssemblerTest, RootClientSpanStillRecordsItsDatabase) {
+  const auto job = assembler_.AddResource(Resource("nightly-job"));
+  SpanRecord q = Span(1, 0, job, "SELECT orders", SpanKind::kClient, 0, 30);
+  q.db_system = "postgresql";
+  q.server_address = "orders-db";
+  assembler_.AddSpan(q);
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(FindEdge(snap, "service:nightly-job", "database:orders-db", EdgeKind::kUses));
+}
+
+TEST_F(TraceAssemblerTest, ProducerAndConsumerInOneServiceStillGoThroughTheQueue) {
+  const auto a = assembler_.AddResource(Resource("orders"));
+  SpanRecord p = Span(1, 0, a, "publish", SpanKind::kProducer, 0, 1);
+  p.messaging_system = "kafka";
+  p.messaging_destination = "outbox";
+  SpanRecord c = Span(2, 1, a, "process", SpanKind::kConsumer, 5, 9);
+  c.messaging_system = "kafka";
+  c.messaging_destination = "outbox";
+  assembler_.AddSpan(p);
+  assembler_.AddSpan(c);
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(FindEdge(snap, "service:orders", "queue:kafka/outbox", EdgeKind::kAsync));
+  EXPECT_TRUE(FindEdge(snap, "queue:kafka/outbox", "service:orders", EdgeKind::kAsync));
+}
+
+TEST_F(TraceAssemblerTest, AnEnvironmentNameThatIsNoPathSegmentIsSanitized) {
+  ResourceInfo r = Resource("frontend");
+  r.environment = "staging 2/eu";
+  const auto fe = assembler_.AddResource(r);
+  assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 5));
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(snap.FindSubgraph("traces/staging_2_eu"));
+  EXPECT_TRUE(snap.Find("service:frontend"));
+}
+
+TEST_F(TraceAssemblerTest, ReplacingTheTracesSubgraphMidStreamRebuildsWhatWasCached) {
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 5));
+  assembler_.FlushAll();
+  ASSERT_TRUE(builder_.ReplaceSubgraph("traces/prod").ok());
+  SpanRecord again = Span(1, 0, fe, "GET /", SpanKind::kServer, 10, 15);
+  again.trace_id = TraceId{3, 3};
+  assembler_.AddSpan(again);
+  const Snapshot snap = Freeze();
+  ASSERT_TRUE(snap.Find("service:frontend"));
+  EXPECT_EQ(snap.EntityStats(*snap.Find("service:frontend"))->Total().requests, 1u);
+  EXPECT_TRUE(FindEdge(snap, "entry_point:frontend/GET /", "service:frontend", EdgeKind::kCalls));
+}
+
+TEST_F(TraceAssemblerTest, EnormousTracesAreAnalysedInPartsAndCounted) {
+  ModelBuilder builder;
+  TraceOptions options;
+  options.max_spans_per_trace = 10;
+  TraceAssembler assembler(&builder, options);
+  const auto fe = assembler.AddResource(Resource("frontend"));
+  for (int i = 0; i < 25; ++i) {
+    assembler.AddSpan(Span(100 + i, 0, fe, "GET /", SpanKind::kServer, i, i + 1));
+  }
+  assembler.FlushAll();
+  EXPECT_EQ(assembler.summary().split_traces, 2u);
+  EXPECT_EQ(assembler.summary().spans, 25u);
 }
 
 TEST_F(TraceAssemblerTest, PendingTracesAreCappedToBoundMemory) {

@@ -66,7 +66,7 @@ CsvMapping CanonicalCsvMapping() {
 TEST(TraceGoldenTest, CanonicalTraceBuildsTheExpectedServiceGraph) {
   const Snapshot snap = Build("canonical.otlp.json");
   const EdgeSet expected = {
-      {"external:user", "entry_point:frontend/GET /checkout", "calls"},
+      {"external:(user)", "entry_point:frontend/GET /checkout", "calls"},
       {"entry_point:frontend/GET /checkout", "service:frontend", "calls"},
       {"service:frontend", "service:checkout", "calls"},
       {"service:checkout", "database:orders-db.internal/orders", "uses"},

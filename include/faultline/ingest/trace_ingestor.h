@@ -5,7 +5,9 @@
 // seen for TraceOptions::pairing_horizon_ns (event time), then analysed once: client and
 // server spans paired into service edges, uninstrumented peers named, entry points, the
 // operation graph, placement, and per-bucket statistics (see ingest/traces.h for what the
-// graph holds). Memory is bounded by the statistics kept plus the traces still pending.
+// graph holds). Memory is bounded by the statistics kept (buckets are not yet expired) plus
+// the pending traces: at most TraceOptions::max_pending_traces traces of at most
+// max_spans_per_trace spans, and the source being read.
 #ifndef FAULTLINE_INGEST_TRACE_INGESTOR_H_
 #define FAULTLINE_INGEST_TRACE_INGESTOR_H_
 
@@ -24,8 +26,10 @@ class TraceAssembler;
 
 // TraceIngestor
 //
-// Not thread-safe. `builder` must outlive the ingestor and must not be frozen with traces
-// still pending that should be in the snapshot: call Finish() (or Flush()) first.
+// Not thread-safe. `builder` must outlive the ingestor and stay at its address (do not move
+// or assign to it meanwhile); replacing or removing the "traces/..." subgraphs meanwhile is
+// safe (what the ingestor cached is rebuilt). Freeze after Finish() (or Flush()) so that no
+// trace is still pending.
 class TraceIngestor {
  public:
   TraceIngestor(ModelBuilder* builder, TraceOptions options = {});
@@ -51,6 +55,10 @@ class TraceIngestor {
 
   // The cumulative summary of analysed traces.
   const TraceSummary& summary() const;
+
+  // status(): OK, or the first error the model returned while analysing traces (Add()
+  // returns it too; after Flush() / Finish() check it here).
+  const absl::Status& status() const;
 
   // Traces buffered, not yet analysed.
   std::size_t pending_traces() const;

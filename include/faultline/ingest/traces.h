@@ -9,7 +9,7 @@
 //                                                span, a cross-service parent/child without
 //                                                kinds, or a span link
 //   service:NAME -uses/calls/async-> database:/queue:/external:...   uninstrumented peers
-//   external:user -calls-> entry_point:SERVICE/OP -calls-> service:NAME   root spans
+//   external:(user) -calls-> entry_point:SERVICE/OP -calls-> service:NAME   root spans
 //   operation:SERVICE/OP -calls-> operation:SERVICE/OP
 //   service -runs_on-> instance -runs_on-> node -runs_on-> zone -runs_on-> region
 #ifndef FAULTLINE_INGEST_TRACES_H_
@@ -80,6 +80,8 @@ struct TraceOptions {
   std::int64_t pairing_horizon_ns = 30'000'000'000;
   // Traces held in memory at once before the oldest are analysed early (bounds memory).
   std::size_t max_pending_traces = 100'000;
+  // A trace with more spans than this is analysed in parts (bounds memory; counted).
+  std::size_t max_spans_per_trace = 100'000;
   bool operations = true;  // build the operation subgraph
   bool placement = true;   // build the placement subgraph
   // How many error messages a report keeps verbatim (all are counted).
@@ -113,6 +115,8 @@ struct TraceSummary {
   std::uint64_t orphan_spans = 0;          // parent named but never seen
   std::uint64_t clock_skew_adjusted = 0;   // negative durations clamped
   std::uint64_t duplicate_spans = 0;
+  std::uint64_t split_traces = 0;          // traces analysed in parts (max_spans_per_trace)
+  std::uint64_t dropped_links = 0;         // span links beyond the per-target bound
 };
 
 }  // namespace faultline

@@ -38,8 +38,8 @@ class LatencySketch {
 
   // Add()
   //
-  // Records `count` durations of `duration_ns`. O(bins) worst case, O(log bins) when the
-  // bin exists.
+  // Records `count` durations of `duration_ns`. O(1) within the bands held; O(bands) when
+  // the range grows.
   void Add(std::int64_t duration_ns, std::uint64_t count = 1) {
     AddToBin(BinIndex(duration_ns), duration_ns, count);
   }
@@ -50,7 +50,7 @@ class LatencySketch {
   // sketches. Requires bin == BinIndex(duration_ns).
   void AddToBin(std::int32_t bin, std::int64_t duration_ns, std::uint64_t count = 1) {
     // Fast path (inline): a duration inside the bands already held.
-    if (count_ != 0 && bin >= offset_ &&
+    if (count != 0 && count_ != 0 && bin >= offset_ &&
         static_cast<std::size_t>(bin - offset_) < counts_.size() && duration_ns >= 0) {
       counts_[static_cast<std::size_t>(bin - offset_)] += count;
       if (duration_ns < min_ns_) min_ns_ = duration_ns;

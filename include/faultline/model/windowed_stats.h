@@ -90,8 +90,10 @@ class WindowedStats {
   // that fill several fields at once. O(log buckets).
   // Records arrive mostly in time order, so the last bucket used is checked first.
   BucketStats& Bucket(std::int64_t time_unix_ns) {
+    // Unsigned difference: no overflow however far apart the two times are.
     if (last_ != nullptr && time_unix_ns >= last_start_ &&
-        time_unix_ns - last_start_ < bucket_width_ns_) {
+        static_cast<std::uint64_t>(time_unix_ns) - static_cast<std::uint64_t>(last_start_) <
+            static_cast<std::uint64_t>(bucket_width_ns_)) {
       return *last_;
     }
     const std::int64_t index = BucketIndex(time_unix_ns);
