@@ -57,13 +57,15 @@ demo: setup
 test: setup
 	$(VENV)/bin/ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
-# Benchmarks (Release build of their own, so the test build's settings do not skew them).
+# Benchmarks: the "release" preset (CMakePresets.json) builds them in Release under
+# build/bench-release, so the test build's settings do not skew them.
 BENCH_BUILD := build/bench-release
 bench: setup
-	$(VENV)/bin/cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
-	  -DFAULTLINE_BUILD_TESTS=OFF -DFAULTLINE_BUILD_BENCHMARKS=ON
-	$(VENV)/bin/cmake --build $(BENCH_BUILD) -j$(JOBS) --target faultline_model_bench faultline_trace_bench
-	$(BENCH_BUILD)/bench/faultline_model_bench --benchmark_counters_tabular=true
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake --preset release
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake --build --preset release \
+	  --target faultline_model_bench faultline_trace_bench
+	$(BENCH_BUILD)/bench/faultline_model_bench --benchmark_counters_tabular=true \
+	  --benchmark_filter='/1048576$$' --benchmark_min_time=1
 	$(PY) bench/trace_compare.py --bench $(BENCH_BUILD)/bench/faultline_trace_bench
 
 clean:

@@ -495,23 +495,21 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
   summary_.spans += n;
 
   // Index by span id; later arrivals of an id already seen are duplicates.
-  order_.resize(n);
-  for (std::uint32_t i = 0; i < n; ++i) order_[i] = i;
-  // By span id, ties by arrival (std::sort with the index as tie-breaker: no allocation).
-  std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return s[a].span_id != s[b].span_id ? s[a].span_id < s[b].span_id : a < b;
-  });
+  // (span id, arrival) pairs sorted: ties keep arrival order, and the search below reads
+  // one contiguous array.
+  by_id_.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) by_id_[i] = {s[i].span_id, i};
+  std::sort(by_id_.begin(), by_id_.end());
   duplicate_.assign(n, false);
   for (std::uint32_t k = 1; k < n; ++k) {
-    if (s[order_[k]].span_id == s[order_[k - 1]].span_id) {
-      duplicate_[order_[k]] = true;
+    if (by_id_[k].first == by_id_[k - 1].first) {
+      duplicate_[by_id_[k].second] = true;
       ++summary_.duplicate_spans;
     }
   }
   auto find = [&](std::uint64_t id) -> std::uint32_t {
-    auto it = std::lower_bound(order_.begin(), order_.end(), id,
-                               [&](std::uint32_t i, std::uint64_t v) { return s[i].span_id < v; });
-    return it != order_.end() && s[*it].span_id == id ? *it : kMissing;
+    auto it = std::lower_bound(by_id_.begin(), by_id_.end(), std::make_pair(id, 0u));
+    return it != by_id_.end() && it->first == id ? it->second : kMissing;
   };
   parent_.assign(n, kRoot);
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -538,12 +536,14 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
   // another service, or a SERVER/CONSUMER span under a client/producer span of its own
   // service (a self-call). A SERVER span nested in a SERVER span of the same service
   // (framework layers) is part of the same request.
-  auto is_handler = [&](std::uint32_t i) {
+  handler_flag_.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
     const std::uint32_t p = parent_[i];
-    if (p >= n || service[p] != service[i]) return true;
-    return (s[i].kind == SpanKind::kServer || s[i].kind == SpanKind::kConsumer) &&
-           ClientSide(s[p].kind);
-  };
+    handler_flag_[i] = p >= n || service[p] != service[i] ||
+                       ((s[i].kind == SpanKind::kServer || s[i].kind == SpanKind::kConsumer) &&
+                        ClientSide(s[p].kind));
+  }
+  auto is_handler = [&](std::uint32_t i) { return handler_flag_[i] != 0; };
   auto crosses = [&](std::uint32_t i) {  // a child of i is in another service
     for (std::uint32_t k = child_begin_[i]; k < child_begin_[i + 1]; ++k) {
       if (service[children_[k]] != service[i]) return true;

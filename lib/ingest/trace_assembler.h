@@ -182,7 +182,9 @@ class TraceAssembler : public SpanSink {
   absl::flat_hash_map<std::uint64_t, WindowedStats*> entity_stats_;
 
   // Scratch reused across traces.
-  std::vector<std::uint32_t> order_, parent_, child_begin_, children_, handler_, fill_;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> by_id_;
+  std::vector<std::uint8_t> handler_flag_;
+  std::vector<std::uint32_t> parent_, child_begin_, children_, handler_, fill_;
   std::vector<EntityId> service_;
   std::vector<std::pair<std::int64_t, std::int64_t>> intervals_;
   std::vector<std::uint32_t> stack_, inner_;
