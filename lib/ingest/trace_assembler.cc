@@ -150,9 +150,12 @@ void TraceAssembler::AddSpan(const SpanRecord& s) {
   c.failed = SpanFailed(s);
   c.peer = s.kind == SpanKind::kServer || s.kind == SpanKind::kInternal ? kNone : InternPeer(s);
 
-  std::uint32_t slot;
-  auto it = pending_.find(s.trace_id);
-  if (it != pending_.end()) {
+  // Spans of one trace often come one after another: the last trace is checked first
+  // (last_slot_ is reset whenever its buffer is released).
+  std::uint32_t slot = kNone;
+  if (last_slot_ != kNone && buffers_[last_slot_].id == s.trace_id) {
+    slot = last_slot_;
+  } else if (auto it = pending_.find(s.trace_id); it != pending_.end()) {
     slot = it->second;
   } else {
     if (!free_buffers_.empty()) {
@@ -167,6 +170,7 @@ void TraceAssembler::AddSpan(const SpanRecord& s) {
     buffers_[slot].spans.reserve(16);
     buffers_[slot].last_seen = c.end;
   }
+  last_slot_ = slot;
   TraceBuffer& t = buffers_[slot];
   t.last_arrival = ++arrivals_;
   c.links_begin = static_cast<std::uint32_t>(t.links.size());
@@ -211,6 +215,7 @@ void TraceAssembler::AnalyzeAndRelease(const TraceId& id) {
   if (t.spans.capacity() > kKeepBufferCapacity) std::vector<CompactSpan>().swap(t.spans);
   if (t.links.capacity() > kKeepBufferCapacity) std::vector<SpanLinkRef>().swap(t.links);
   free_buffers_.push_back(slot);
+  if (last_slot_ == slot) last_slot_ = kNone;
 }
 
 void TraceAssembler::FlushExpired() {
@@ -244,6 +249,7 @@ void TraceAssembler::FlushAll() {
   for (const auto& [last_seen, id] : all) AnalyzeAndRelease(id);
   buffers_.clear();
   free_buffers_.clear();
+  last_slot_ = kNone;
 }
 
 // --- Model access (cached) -------------------------------------------------------------
@@ -461,6 +467,8 @@ void TraceAssembler::RecordUnpaired(ResourceState& r, const CompactSpan& call,
 }
 
 void TraceAssembler::ValidateCaches() {
+  if (builder_->generation() == generation_) return;
+  generation_ = builder_->generation();
   bool stale = false;
   for (const auto& [id, cached] : subgraphs_) {
     const auto now = builder_->FindSubgraph(id);
@@ -575,6 +583,7 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
 
   // Which handler's local tree each span belongs to; statistics per handler.
   handler_.assign(n, kNone);
+  op_of_.assign(n, OperationState{kInvalidEntity, nullptr});
   for (std::uint32_t h = 0; h < n; ++h) {
     if (duplicate_[h] || !is_handler(h)) continue;
     const CompactSpan& H = s[h];
@@ -646,7 +655,8 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
     };
     record(r.service_stats);
     record(r.instance_stats);
-    record(Operation(r, H.name).stats);
+    op_of_[h] = Operation(r, H.name);
+    record(op_of_[h].stats);
 
     if (parent_[h] == kRoot) {
       const EntityId entry = EntryPointEntity(r, H.name);
@@ -739,8 +749,8 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
       ++summary_.unkinded_calls;
     }
     if (caller.operations != kNoSubgraph && handler_[p] != kNone) {
-      const EntityId from = Operation(caller, s[handler_[p]].name).entity;
-      const EntityId to = Operation(callee, S.name).entity;
+      const EntityId from = op_of_[handler_[p]].entity;
+      const EntityId to = op_of_[i].entity;
       record(EdgeStats(caller.operations, from, to, kind));
     }
   }

@@ -161,6 +161,8 @@ class TraceAssembler : public SpanSink {
   std::vector<std::uint32_t> free_buffers_;
   std::int64_t watermark_ = 0;
   std::uint64_t arrivals_ = 0;
+  std::uint32_t last_slot_ = kNone;
+  std::uint64_t generation_ = 0;  // the builder's generation() when caches were checked  // the buffer the previous span went to
   std::uint64_t spans_since_check_ = 0;
 
   // Span links: producer-side spans seen (bounded FIFO) and links waiting for them.
@@ -184,6 +186,7 @@ class TraceAssembler : public SpanSink {
   // Scratch reused across traces.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> by_id_;
   std::vector<std::uint8_t> handler_flag_;
+  std::vector<OperationState> op_of_;  // per handler span: its operation
   std::vector<std::uint32_t> parent_, child_begin_, children_, handler_, fill_;
   std::vector<EntityId> service_;
   std::vector<std::pair<std::int64_t, std::int64_t>> intervals_;

@@ -71,6 +71,7 @@ struct LinkSet {
 
 struct BuilderState {
   ModelOptions options;
+  std::uint64_t generation = 0;  // bumped by every subgraph creation, replacement, removal
   StringInterner entity_ids;
   std::vector<EntityState> entities;
   // Slots in order of first creation; a removed subgraph keeps its slot (live = false).

@@ -131,6 +131,7 @@ absl::StatusOr<SubgraphId> ModelBuilder::AddSubgraph(std::string_view id,
     st.subgraphs.back().id = std::string(id);
     st.subgraph_slots.emplace(std::string(id), slot);
   }
+  ++st.generation;
   SubgraphState& sg = st.subgraphs[slot];
   sg.live = true;
   sg.parent = parent;
@@ -161,6 +162,7 @@ absl::StatusOr<SubgraphId> ModelBuilder::ReplaceSubgraph(std::string_view id,
     }
     parent = *p;
   }
+  ++st.generation;
   st.RemoveDescendants(*existing);
   SubgraphState& sg = st.subgraphs[*existing];
   sg.Clear();
@@ -174,6 +176,7 @@ absl::StatusOr<SubgraphId> ModelBuilder::ReplaceSubgraph(std::string_view id,
 absl::Status ModelBuilder::RemoveSubgraph(std::string_view id) {
   auto s = FindSubgraph(id);
   if (!s) return absl::NotFoundError(internal::StrCat("subgraph \"", id, "\" does not exist"));
+  ++state_->generation;
   state_->RemoveDescendants(*s);
   state_->subgraphs[*s].live = false;
   state_->subgraphs[*s].Clear();
@@ -191,6 +194,8 @@ std::optional<SubgraphId> ModelBuilder::FindSubgraph(std::string_view id) const 
 std::uint64_t ModelBuilder::SubgraphVersion(SubgraphId subgraph) const {
   return state_->subgraphs[subgraph].version;
 }
+
+std::uint64_t ModelBuilder::generation() const { return state_->generation; }
 
 std::vector<std::string> ModelBuilder::SubgraphIds() const {
   std::vector<std::string> out;

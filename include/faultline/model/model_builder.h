@@ -136,6 +136,11 @@ class ModelBuilder {
   // Ids of the live subgraphs, in creation order.
   std::vector<std::string> SubgraphIds() const;
 
+  // generation(): a number that changes whenever a subgraph is created, replaced or
+  // removed, so that callers caching ids or statistics containers can tell cheaply when
+  // to drop them. O(1).
+  std::uint64_t generation() const;
+
   // --- Entities ------------------------------------------------------------------------
 
   // AddEntity()
