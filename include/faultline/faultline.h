@@ -10,6 +10,8 @@
 #include "faultline/model/windowed_stats.h"
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
+#include "faultline/iac/terraform_graph.h"
+#include "faultline/iac/terraform_state.h"
 #include "faultline/ingest/topology.h"
 #include "faultline/ingest/span.h"
 #include "faultline/ingest/traces.h"

@@ -246,6 +246,26 @@ EntityKind ModelBuilder::EntityKindOf(EntityId entity) const {
   return state_->entities[entity].kind;
 }
 
+const Attributes& ModelBuilder::EntityAttributes(EntityId entity) const {
+  return state_->entities[entity].attributes;
+}
+
+absl::Status ModelBuilder::SetEntityAttributes(EntityId entity, Attributes attributes) {
+  if (entity >= state_->entities.size()) {
+    return absl::InvalidArgumentError(internal::StrCat("unknown entity #", entity));
+  }
+  state_->entities[entity].attributes = std::move(attributes);
+  return absl::OkStatus();
+}
+
+std::vector<EntityId> ModelBuilder::SubgraphMembers(SubgraphId subgraph) const {
+  return state_->subgraphs[subgraph].members;
+}
+
+const Attributes& ModelBuilder::SubgraphAttributes(SubgraphId subgraph) const {
+  return state_->subgraphs[subgraph].attributes;
+}
+
 // --- Edges -------------------------------------------------------------------------------
 
 absl::StatusOr<EdgeRef> ModelBuilder::AddEdge(SubgraphId subgraph, EntityId from, EntityId to,

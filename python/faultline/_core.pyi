@@ -164,6 +164,14 @@ class ModelBuilder:
         subgraph: Optional[str] = ...,
         name: Optional[str] = ...,
     ) -> TopologyReport: ...
+    def add_terraform_state(
+        self,
+        source: Union[bytes, bytearray, str, os.PathLike[str]],
+        stack: Optional[str] = ...,
+        backend: Optional[str] = ...,
+        seen_at_ns: Optional[int] = ...,
+        name: Optional[str] = ...,
+    ) -> Dict[str, Any]: ...
     def add_traces(
         self,
         source: Union[

@@ -8,8 +8,9 @@ demo
     entity counts by kind, each service with its dependencies, the calls seen in the
     traces with their request counts, errors and latency, and the meta-graph.
 build
-    Read topology and trace files into one model and write it as a snapshot file,
-    printing each file's accounting (spans read, accepted, rejected by reason).
+    Read topology, Terraform/OpenTofu state and trace files into one model and write it
+    as a snapshot file, printing each file's accounting (spans read, accepted, rejected by
+    reason; resources, dependencies and changes of each stack).
 graph
     Print a snapshot as Graphviz DOT (one cluster per subgraph) or JSON.
 
@@ -356,6 +357,33 @@ def _read_topologies(paths: Sequence[str], out: IO[str]) -> Snapshot:
     return builder.freeze()
 
 
+def _add_states(builder: ModelBuilder, specs: Sequence[str], out: IO[str]) -> None:
+    """Terraform/OpenTofu states given as PATH or PATH=BACKEND (e.g. s3://bucket/key)."""
+    for spec in specs:
+        path, _, backend = spec.partition("=")
+        if not Path(path).is_file():
+            raise _InputError(f"{path}: no such file")
+        report = builder.add_terraform_state(path, backend=backend or None)
+        out.write(
+            f"read {path}: stack {report['stack']} (serial {report['serial']}), "
+            f"{report['instances']} resources in {report['modules']} modules, "
+            f"{report['dependency_edges']} dependencies "
+            f"({report['transitive_dependencies_removed']} transitive removed), "
+            f"{report['placement_edges']} placement edges, "
+            f"{report['attributes_dropped'] + report['sensitive_attributes_dropped']} "
+            f"attributes not kept\n"
+        )
+        for item in report["unresolved_remote_states"]:
+            out.write(f"  remote state not loaded yet: {item}\n")
+        for item in report["dangling_dependencies"]:
+            out.write(f"  dependency not in state: {item}\n")
+        for change in report["changes"]:
+            detail = f" ({', '.join(change['attributes'])})" if change["attributes"] else ""
+            out.write(f"  {change['kind']}: {change['address']}{detail}\n")
+        for warning in report["warnings"]:
+            out.write(f"  warning: {warning}\n")
+
+
 def _mapping(text: Optional[str]) -> Optional[Dict[str, Any]]:
     """A CSV column mapping from JSON text, or from a JSON file named with a leading @."""
     if text is None:
@@ -420,10 +448,11 @@ def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
-    if not args.topology and not args.traces:
-        raise _UsageError("build needs --topology and/or --traces")
+    if not args.topology and not args.traces and not args.state:
+        raise _UsageError("build needs --topology, --state and/or --traces")
     builder = ModelBuilder()
     _add_topologies(builder, args.topology or [], out)
+    _add_states(builder, args.state or [], out)
     if args.traces:
         _add_traces(builder, args, out)
     snapshot = builder.freeze()
@@ -483,6 +512,14 @@ def _parser() -> argparse.ArgumentParser:
         nargs="+",
         action="extend",
         help="topology JSON files (repeatable)",
+    )
+    build.add_argument(
+        "--state",
+        metavar="PATH[=BACKEND]",
+        nargs="+",
+        action="extend",
+        help="Terraform/OpenTofu states (raw or `terraform show -json`); BACKEND (e.g. "
+        "s3://bucket/key) links the stacks that read it through terraform_remote_state",
     )
     build.add_argument(
         "--traces",

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "faultline/ingest/source.h"
+#include "faultline/iac/terraform_graph.h"
 #include "faultline/ingest/topology.h"
 #include "faultline/ingest/trace_ingestor.h"
 #include "faultline/ingest/traces.h"
@@ -96,6 +97,39 @@ py::dict TraceReportToDict(const TraceReport& r) {
   return d;
 }
 
+py::dict TerraformReportToDict(const TerraformReport& r) {
+  py::dict d;
+  d["stack"] = r.stack;
+  d["subgraph"] = r.subgraph;
+  d["serial"] = r.serial;
+  d["previous_serial"] = r.previous_serial;
+  d["resources"] = r.resources;
+  d["data_sources"] = r.data_sources;
+  d["instances"] = r.instances;
+  d["modules"] = r.modules;
+  d["dependency_edges"] = r.dependency_edges;
+  d["transitive_dependencies_removed"] = r.transitive_dependencies_removed;
+  d["placement_edges"] = r.placement_edges;
+  d["remote_state_links"] = r.remote_state_links;
+  d["dangling_dependencies"] = r.dangling_dependencies;
+  d["unresolved_remote_states"] = r.unresolved_remote_states;
+  py::list changes;
+  for (const ResourceChange& c : r.changes) {
+    py::dict change;
+    change["kind"] = c.kind == ResourceChange::Kind::kAdded     ? "added"
+                     : c.kind == ResourceChange::Kind::kRemoved ? "removed"
+                                                                : "changed";
+    change["address"] = c.address;
+    change["attributes"] = c.attributes;
+    changes.append(change);
+  }
+  d["changes"] = changes;
+  d["attributes_dropped"] = r.attributes_dropped;
+  d["sensitive_attributes_dropped"] = r.sensitive_attributes_dropped;
+  d["warnings"] = r.warnings;
+  return d;
+}
+
 py::dict SummaryToDict(const TraceSummary& s) {
   py::dict d;
   d["traces"] = s.traces;
@@ -146,6 +180,32 @@ void RegisterIngest(py::module_& m) {
 
 `source` is a path or the document's bytes (`name` names them in errors). The subgraph
 defaults to "topology/" + the document's name (or the file's stem).)doc");
+
+  builder.def(
+      "add_terraform_state",
+      [](ModelBuilder& b, const py::object& source, std::optional<std::string> stack,
+         std::optional<std::string> backend, std::optional<std::int64_t> seen_at_ns,
+         std::optional<std::string> name) {
+        InputSource input = SourceFromPy(source, name);
+        TerraformOptions options;
+        if (stack) options.stack = *stack;
+        if (backend) options.backend = *backend;
+        if (seen_at_ns) options.seen_at_ns = *seen_at_ns;
+        TerraformReport report;
+        {
+          py::gil_scoped_release release;
+          report = ValueOrThrow(b.AddTerraformState(input, options));
+        }
+        return TerraformReportToDict(report);
+      },
+      py::arg("source"), py::arg("stack") = py::none(), py::arg("backend") = py::none(),
+      py::arg("seen_at_ns") = py::none(), py::arg("name") = py::none(),
+      R"doc(Reads a Terraform/OpenTofu state (raw v4 or `terraform show -json`) as the stack
+subgraph "iac/<stack>" (default: the file's stem), replacing an earlier load of it.
+
+`backend` is where the state is stored, as other stacks' terraform_remote_state read it
+("s3://bucket/key", "gcs://bucket/prefix", ...), so those reads become links. Secrets never
+enter the model. Returns what was built, including the changes since the previous serial.)doc");
 
   builder.def(
       "add_traces",

@@ -137,3 +137,4 @@ def test_cli_bad_mapping_is_an_input_error(capsys, tmp_path):
                  "-o", str(tmp_path / "m.flsnap")])
     assert code == 1
     assert "--mapping" in capsys.readouterr().err
+

@@ -29,6 +29,7 @@
 #include "faultline/ingest/source.h"
 #include "faultline/ingest/topology.h"
 #include "faultline/ingest/traces.h"
+#include "faultline/iac/terraform_graph.h"
 #include "faultline/model/edge.h"
 #include "faultline/model/entity.h"
 #include "faultline/model/windowed_stats.h"
@@ -156,9 +157,20 @@ class ModelBuilder {
   // FindEntity(): the EntityId of `id` if it was ever added, else nullopt. O(|id|).
   std::optional<EntityId> FindEntity(std::string_view id) const;
 
-  // EntityIdString() / EntityKindOf(): the id string and kind of `entity` (valid id).
+  // EntityIdString() / EntityKindOf() / EntityAttributes(): the id string, kind and
+  // attributes of `entity` (a valid id). O(1).
   std::string_view EntityIdString(EntityId entity) const;
   EntityKind EntityKindOf(EntityId entity) const;
+  const Attributes& EntityAttributes(EntityId entity) const;
+
+  // SetEntityAttributes(): replaces all attributes of `entity` (AddEntity() merges).
+  // kInvalidArgument for an unknown entity.
+  absl::Status SetEntityAttributes(EntityId entity, Attributes attributes);
+
+  // SubgraphMembers() / SubgraphAttributes(): the entities a live subgraph holds, in the
+  // order they joined, and its attributes. Require a live subgraph id. O(members) / O(1).
+  std::vector<EntityId> SubgraphMembers(SubgraphId subgraph) const;
+  const Attributes& SubgraphAttributes(SubgraphId subgraph) const;
 
   // --- Edges ---------------------------------------------------------------------------
 
@@ -213,6 +225,15 @@ class ModelBuilder {
   // errors with file and line or offset. Errors as TraceIngestor::Add().
   absl::StatusOr<TraceReport> AddTraces(const InputSource& source,
                                         const TraceOptions& options = {});
+
+  // AddTerraformState()
+  //
+  // Reads one Terraform/OpenTofu state (raw v4 or `terraform show -json`) and replaces its
+  // stack's subgraphs with it (see iac/terraform_graph.h for what the graph holds). Secrets
+  // never enter the model. Errors as ParseTerraformState() (iac/terraform_state.h); the
+  // builder is unchanged on error. O(size of the state + instances x dependencies).
+  absl::StatusOr<TerraformReport> AddTerraformState(const InputSource& source,
+                                                    const TerraformOptions& options = {});
 
   // --- Inspection and freezing ---------------------------------------------------------
 
