@@ -10,6 +10,7 @@
 #include "faultline/model/windowed_stats.h"
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
+#include "faultline/iac/linker.h"
 #include "faultline/iac/terraform_graph.h"
 #include "faultline/iac/terraform_state.h"
 #include "faultline/ingest/topology.h"

@@ -603,6 +603,7 @@ void StateParser::FilterAttributes(const SensitivePaths& sensitive, std::string_
         StrCat(path, ": a sensitive path could not be read; the attributes under it were dropped"));
   }
   for (Leaf& leaf : leaves_) {
+    if (leaf.value.empty()) continue;  // an unset string says nothing
     if (sensitive.Covers(leaf.key)) {
       ++state_.sensitive_attributes_dropped;
     } else if (!IsKeptAttribute(leaf.key) || ValueLooksSecret(leaf.value)) {

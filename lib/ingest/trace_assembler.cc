@@ -336,6 +336,12 @@ TraceAssembler::ResourceState& TraceAssembler::Materialize(std::uint32_t resourc
   if (!info.service_namespace.empty()) {
     service_attrs.emplace_back("service.namespace", info.service_namespace);
   }
+  // Kubernetes identity, for linking the service to its workload in IaC.
+  if (!info.deployment.empty()) service_attrs.emplace_back("k8s.deployment.name", info.deployment);
+  if (!info.k8s_namespace.empty()) {
+    service_attrs.emplace_back("k8s.namespace.name", info.k8s_namespace);
+  }
+  if (!info.cluster.empty()) service_attrs.emplace_back("k8s.cluster.name", info.cluster);
   r.service = Entity(r.traces, EntityKind::kService, "service:" + r.service_name, service_attrs);
 
   const std::string instance = !info.instance.empty() ? info.instance

@@ -384,6 +384,18 @@ def _add_states(builder: ModelBuilder, specs: Sequence[str], out: IO[str]) -> No
             out.write(f"  warning: {warning}\n")
 
 
+def _link(builder: ModelBuilder, out: IO[str]) -> None:
+    report = builder.link_infrastructure()
+    rules = ", ".join(f"{count} by {rule}" for rule, count in report["links_by_rule"].items())
+    out.write(f"links between traces and infrastructure: {rules or 'none'}\n")
+    if report["unlinked_traced"]:
+        out.write("  traced but not found in IaC: " + ", ".join(report["unlinked_traced"]) + "\n")
+    if report["unlinked_infrastructure"]:
+        out.write(
+            "  in IaC but not seen in traces: " + ", ".join(report["unlinked_infrastructure"]) + "\n"
+        )
+
+
 def _mapping(text: Optional[str]) -> Optional[Dict[str, Any]]:
     """A CSV column mapping from JSON text, or from a JSON file named with a leading @."""
     if text is None:
@@ -455,6 +467,8 @@ def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
     _add_states(builder, args.state or [], out)
     if args.traces:
         _add_traces(builder, args, out)
+    if args.state and (args.traces or args.topology):
+        _link(builder, out)
     snapshot = builder.freeze()
     snapshot.save(args.output)
     out.write(

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "faultline/ingest/source.h"
+#include "faultline/iac/linker.h"
 #include "faultline/iac/terraform_graph.h"
 #include "faultline/ingest/topology.h"
 #include "faultline/ingest/trace_ingestor.h"
@@ -206,6 +207,46 @@ subgraph "iac/<stack>" (default: the file's stem), replacing an earlier load of 
 `backend` is where the state is stored, as other stacks' terraform_remote_state read it
 ("s3://bucket/key", "gcs://bucket/prefix", ...), so those reads become links. Secrets never
 enter the model. Returns what was built, including the changes since the previous serial.)doc");
+
+  builder.def(
+      "link_infrastructure",
+      [](ModelBuilder& b) {
+        LinkReport report;
+        {
+          py::gil_scoped_release release;
+          report = b.LinkInfrastructure();
+        }
+        py::dict d;
+        py::dict by_rule;
+        for (const auto& [rule, count] : report.links_by_rule) by_rule[py::str(rule)] = count;
+        d["links_by_rule"] = by_rule;
+        d["unlinked_traced"] = report.unlinked_traced;
+        d["unlinked_infrastructure"] = report.unlinked_infrastructure;
+        return d;
+      },
+      R"doc(Links traced services, databases, queues and instances to the IaC resources that
+serve them (rules: endpoint, k8s, label, queue, host; see include/faultline/iac/linker.h),
+replacing earlier rule links. Returns links per rule and what stayed unlinked on both
+sides.)doc");
+
+  builder.def(
+      "add_links",
+      [](ModelBuilder& b, const py::list& links) {
+        std::vector<MappingLink> out;
+        for (const py::handle& item : links) {
+          const py::dict d = py::reinterpret_borrow<py::dict>(item);
+          MappingLink l;
+          l.from = d.contains("from") ? py::str(d["from"]).cast<std::string>() : "";
+          l.to = d.contains("to") ? py::str(d["to"]).cast<std::string>() : "";
+          if (d.contains("kind")) l.kind = py::str(d["kind"]).cast<std::string>();
+          if (d.contains("detail")) l.detail = py::str(d["detail"]).cast<std::string>();
+          out.push_back(std::move(l));
+        }
+        ThrowIfError(b.AddLinks(out));
+      },
+      py::arg("links"),
+      R"doc(Explicit links for what rules cannot infer: a list of {"from": id, "to": id,
+"kind": "runs_on" (default) | "uses" | ..., "detail": text}.)doc");
 
   builder.def(
       "add_traces",

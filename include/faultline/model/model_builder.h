@@ -29,6 +29,7 @@
 #include "faultline/ingest/source.h"
 #include "faultline/ingest/topology.h"
 #include "faultline/ingest/traces.h"
+#include "faultline/iac/linker.h"
 #include "faultline/iac/terraform_graph.h"
 #include "faultline/model/edge.h"
 #include "faultline/model/entity.h"
@@ -234,6 +235,19 @@ class ModelBuilder {
   // builder is unchanged on error. O(size of the state + instances x dependencies).
   absl::StatusOr<TerraformReport> AddTerraformState(const InputSource& source,
                                                     const TerraformOptions& options = {});
+
+  // LinkInfrastructure()
+  //
+  // Rebuilds the cross links between traced entities and IaC resources from the rules of
+  // iac/linker.h (link set "iac_traces"), over everything loaded so far; call it again
+  // after loading more. Reports what stayed unlinked on both sides. O(entities).
+  LinkReport LinkInfrastructure();
+
+  // AddLinks()
+  //
+  // Explicit links for what rules cannot infer (link set "mapping"). kInvalidArgument for
+  // an empty id or an unknown edge kind, naming the entry; nothing is added then.
+  absl::Status AddLinks(const std::vector<MappingLink>& links);
 
   // --- Inspection and freezing ---------------------------------------------------------
 

@@ -1,0 +1,50 @@
+// faultline/iac/linker.h
+//
+// Linking infrastructure to the services seen in traces: the cross links that let a causal
+// walk go from a slow checkout to the database, node group and zone underneath it. Every
+// link records the rule that made it and what matched, so explanations can show it.
+//
+// Rules (ModelBuilder::LinkInfrastructure(), link set "iac_traces"):
+//   endpoint   a traced database, cache or external peer whose server.address equals a
+//              resource's address, endpoint (without :port), primary/reader/configuration
+//              endpoint, host, fqdn, dns_name or private/public IP -> runs_on the resource
+//   k8s        a traced service whose k8s.deployment.name (or name) and namespace match a
+//              kubernetes_deployment / stateful_set / daemon_set's metadata.0.name and
+//              metadata.0.namespace -> runs_on the workload
+//   label      a traced service named by a workload's labels or tags (app.kubernetes.io/name,
+//              app, service, Service, service.name) -> runs_on the workload
+//   queue      a traced queue whose destination name equals an SQS queue, SNS topic, Pub/Sub
+//              topic or Kafka topic's name (or the last segment of its URL) -> runs_on it
+//   host       a traced instance whose host.id equals an aws_instance / google_compute_instance
+//              id -> runs_on it
+//   mapping    explicit links given with AddLinks() for what rules cannot infer
+#ifndef FAULTLINE_IAC_LINKER_H_
+#define FAULTLINE_IAC_LINKER_H_
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace faultline {
+
+// LinkReport: what LinkInfrastructure() linked and what stayed unlinked on both sides.
+struct LinkReport {
+  std::map<std::string, std::size_t> links_by_rule;
+  // Traced services, databases, queues and externals with no link to any resource.
+  std::vector<std::string> unlinked_traced;
+  // Workloads and datastores in IaC with no traced entity linked to them.
+  std::vector<std::string> unlinked_infrastructure;
+};
+
+// MappingLink: one explicit link (AddLinks()).
+struct MappingLink {
+  std::string from;  // canonical entity id, e.g. service:checkout
+  std::string to;    // e.g. tf:data:aws_db_instance.orders
+  std::string kind = "runs_on";
+  std::string detail;
+};
+
+}  // namespace faultline
+
+#endif  // FAULTLINE_IAC_LINKER_H_

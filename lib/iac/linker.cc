@@ -1,0 +1,249 @@
+// ModelBuilder::LinkInfrastructure() and AddLinks(): traced entities to IaC resources.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "faultline/iac/linker.h"
+#include "faultline/internal/status_macros.h"
+#include "faultline/internal/str_cat.h"
+#include "faultline/model/model_builder.h"
+
+namespace faultline {
+namespace {
+
+using internal::StrCat;
+
+constexpr std::string_view kLinkSet = "iac_traces";
+
+const std::string* Find(const Attributes& attrs, std::string_view key) {
+  for (const auto& [k, v] : attrs) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// Attributes of a resource that hold an address a client would connect to.
+bool IsEndpointKey(std::string_view key) {
+  static constexpr std::string_view kKeys[] = {
+      "address", "endpoint", "primary_endpoint_address", "reader_endpoint_address",
+      "configuration_endpoint_address", "host", "fqdn", "dns_name", "private_ip",
+      "private_ip_address", "public_ip", "public_dns", "private_dns", "hostname",
+      "connection_name", "cache_nodes.0.address", "ip_address.0.ip_address",
+      "private_ip_address.0", "ip_address"};
+  for (std::string_view k : kKeys) {
+    if (key == k) return true;
+  }
+  // Lists of endpoints: ip_address.N.ip_address, cache_nodes.N.address.
+  return (StartsWith(key, "ip_address.") && key.size() > 11 &&
+          key.substr(key.size() - 11) == ".ip_address") ||
+         (StartsWith(key, "cache_nodes.") && key.size() > 8 &&
+          key.substr(key.size() - 8) == ".address");
+}
+
+// "host:port" -> "host".
+std::string_view WithoutPort(std::string_view v) {
+  const auto colon = v.rfind(':');
+  if (colon == std::string_view::npos) return v;
+  for (char c : v.substr(colon + 1)) {
+    if (c < '0' || c > '9') return v;
+  }
+  return v.substr(0, colon);
+}
+
+bool IsWorkloadType(std::string_view type) {
+  static constexpr std::string_view kPrefixes[] = {
+      "kubernetes_deployment", "kubernetes_stateful_set", "kubernetes_daemon",
+      "aws_ecs_service", "aws_lambda_function", "aws_instance", "google_cloud_run",
+      "google_cloudfunctions", "google_compute_instance", "azurerm_linux_web_app",
+      "azurerm_container_app", "azurerm_function_app"};
+  for (std::string_view p : kPrefixes) {
+    if (StartsWith(type, p)) return true;
+  }
+  return false;
+}
+
+bool IsQueueType(std::string_view type) {
+  return type == "aws_sqs_queue" || type == "aws_sns_topic" || type == "google_pubsub_topic" ||
+         type == "google_pubsub_subscription" || StartsWith(type, "kafka_topic") ||
+         type == "aws_msk_topic" || type == "azurerm_servicebus_queue" ||
+         type == "azurerm_servicebus_topic";
+}
+
+bool IsDatastoreType(std::string_view type) {
+  // Groups and settings of a datastore are not the datastore.
+  for (std::string_view part : {"_subnet_group", "_parameter_group", "_option_group",
+                                "_user", "_snapshot"}) {
+    if (type.find(part) != std::string_view::npos) return false;
+  }
+  return StartsWith(type, "aws_db_instance") || StartsWith(type, "aws_rds_cluster") ||
+         StartsWith(type, "aws_elasticache") || StartsWith(type, "aws_dynamodb") ||
+         StartsWith(type, "google_sql") || StartsWith(type, "google_redis") ||
+         StartsWith(type, "azurerm_postgresql") || StartsWith(type, "azurerm_redis");
+}
+
+struct Resource {
+  EntityId entity;
+  std::string id;
+  std::string type;
+  const Attributes* attributes;
+};
+
+}  // namespace
+
+LinkReport ModelBuilder::LinkInfrastructure() {
+  ClearCrossLinks(kLinkSet);
+  LinkReport report;
+
+  // Collect live entities once: IaC resources and traced (non-IaC) entities.
+  std::vector<Resource> resources;
+  std::vector<EntityId> traced;
+  std::set<EntityId> seen;
+  for (const std::string& sg_id : SubgraphIds()) {
+    const bool iac = StartsWith(sg_id, "iac/");
+    for (EntityId e : SubgraphMembers(*FindSubgraph(sg_id))) {
+      if (!seen.insert(e).second) continue;
+      const EntityKind kind = EntityKindOf(e);
+      if (kind == EntityKind::kIacResource) {
+        const std::string* type = Find(EntityAttributes(e), "tf.type");
+        if (type != nullptr) {
+          resources.push_back({e, std::string(EntityIdString(e)), *type, &EntityAttributes(e)});
+        }
+      } else if (!iac && (kind == EntityKind::kService || kind == EntityKind::kDatabase ||
+                          kind == EntityKind::kQueue || kind == EntityKind::kExternal ||
+                          kind == EntityKind::kInstance)) {
+        traced.push_back(e);
+      }
+    }
+  }
+
+  // Indexes of resources by what rules match on.
+  std::map<std::string, std::vector<const Resource*>> by_endpoint, by_workload_name,
+      by_label, by_queue_name, by_host_id;
+  for (const Resource& r : resources) {
+    const std::string* ns = Find(*r.attributes, "metadata.0.namespace");
+    for (const auto& [k, v] : *r.attributes) {
+      if (v.empty()) continue;
+      if (IsEndpointKey(k)) by_endpoint[std::string(WithoutPort(v))].push_back(&r);
+      if (IsWorkloadType(r.type)) {
+        if (k == "metadata.0.name" && StartsWith(r.type, "kubernetes_")) {
+          by_workload_name[StrCat(ns ? *ns : std::string(), "/", v)].push_back(&r);
+        }
+        const bool label =
+            k == "metadata.0.labels.app.kubernetes.io/name" || k == "metadata.0.labels.app" ||
+            k == "tags.service" || k == "tags.Service" || k == "tags.service.name" ||
+            k == "labels.service" || k == "labels.app" || k == "function_name";
+        if (label) by_label[v].push_back(&r);
+      }
+      if (IsQueueType(r.type) && (k == "name" || k == "url" || k == "id" || k == "topic")) {
+        const auto slash = v.find_last_of("/:");
+        by_queue_name[slash == std::string::npos ? v : v.substr(slash + 1)].push_back(&r);
+      }
+      if ((r.type == "aws_instance" || r.type == "google_compute_instance") &&
+          (k == "id" || k == "instance_id")) {
+        by_host_id[v].push_back(&r);
+      }
+    }
+  }
+
+  std::set<EntityId> linked_traced, linked_resources;
+  std::set<std::pair<EntityId, EntityId>> made;
+  auto link = [&](EntityId from, const std::vector<const Resource*>& to, const char* rule,
+                  const std::string& detail) {
+    for (const Resource* r : to) {
+      // One link per pair, however many of the resource's attributes matched.
+      if (!made.emplace(from, r->entity).second) continue;
+      CrossLink l{std::string(EntityIdString(from)), r->id, EdgeKind::kRunsOn, rule, detail};
+      if (AddCrossLink(kLinkSet, std::move(l)).ok()) {
+        ++report.links_by_rule[rule];
+        linked_traced.insert(from);
+        linked_resources.insert(r->entity);
+      }
+    }
+  };
+  for (EntityId e : traced) {
+    const Attributes& attrs = EntityAttributes(e);
+    const EntityKind kind = EntityKindOf(e);
+    if (kind == EntityKind::kDatabase || kind == EntityKind::kExternal) {
+      if (const std::string* address = Find(attrs, "server.address")) {
+        auto it = by_endpoint.find(std::string(WithoutPort(*address)));
+        if (it != by_endpoint.end()) {
+          link(e, it->second, "endpoint", StrCat("server.address = ", *address));
+        }
+      }
+    } else if (kind == EntityKind::kService) {
+      const std::string* deployment = Find(attrs, "k8s.deployment.name");
+      const std::string* ns = Find(attrs, "k8s.namespace.name");
+      const std::string* name = Find(attrs, "name");
+      const std::string workload = deployment ? *deployment : name ? *name : std::string();
+      bool matched = false;
+      if (!workload.empty()) {
+        // With a namespace known, only that namespace; else any namespace.
+        for (auto it = by_workload_name.begin(); it != by_workload_name.end(); ++it) {
+          const auto slash = it->first.find('/');
+          if (it->first.substr(slash + 1) != workload) continue;
+          if (ns && it->first.substr(0, slash) != *ns) continue;
+          link(e, it->second, "k8s",
+               StrCat("deployment ", ns ? *ns + "/" : std::string(), workload));
+          matched = true;
+        }
+      }
+      if (!matched && name) {
+        auto it = by_label.find(*name);
+        if (it != by_label.end()) link(e, it->second, "label", StrCat("service.name = ", *name));
+      }
+    } else if (kind == EntityKind::kQueue) {
+      if (const std::string* dest = Find(attrs, "messaging.destination.name")) {
+        auto it = by_queue_name.find(*dest);
+        if (it != by_queue_name.end()) {
+          link(e, it->second, "queue", StrCat("messaging.destination.name = ", *dest));
+        }
+      }
+    } else if (kind == EntityKind::kInstance) {
+      if (const std::string* host = Find(attrs, "host.id")) {
+        auto it = by_host_id.find(*host);
+        if (it != by_host_id.end()) link(e, it->second, "host", StrCat("host.id = ", *host));
+      }
+    }
+  }
+
+  for (EntityId e : traced) {
+    const EntityKind kind = EntityKindOf(e);
+    if (kind == EntityKind::kInstance || linked_traced.count(e)) continue;
+    if (kind == EntityKind::kExternal && EntityIdString(e) == "external:(user)") continue;
+    report.unlinked_traced.emplace_back(EntityIdString(e));
+  }
+  for (const Resource& r : resources) {
+    if (linked_resources.count(r.entity)) continue;
+    if (IsWorkloadType(r.type) || IsDatastoreType(r.type) || IsQueueType(r.type)) {
+      report.unlinked_infrastructure.push_back(r.id);
+    }
+  }
+  std::sort(report.unlinked_traced.begin(), report.unlinked_traced.end());
+  std::sort(report.unlinked_infrastructure.begin(), report.unlinked_infrastructure.end());
+  return report;
+}
+
+absl::Status ModelBuilder::AddLinks(const std::vector<MappingLink>& links) {
+  std::vector<CrossLink> checked;
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const MappingLink& m = links[i];
+    if (m.from.empty() || m.to.empty()) {
+      return absl::InvalidArgumentError(StrCat("links[", i, "]: empty entity id"));
+    }
+    auto kind = ParseEdgeKind(m.kind);
+    if (!kind.ok()) {
+      return absl::InvalidArgumentError(StrCat("links[", i, "].kind: ", kind.status().message()));
+    }
+    checked.push_back({m.from, m.to, *kind, "mapping", m.detail});
+  }
+  for (CrossLink& l : checked) FAULTLINE_RETURN_IF_ERROR(AddCrossLink("mapping", std::move(l)));
+  return absl::OkStatus();
+}
+
+}  // namespace faultline
