@@ -87,6 +87,26 @@ bool IsDatastoreType(std::string_view type) {
          StartsWith(type, "azurerm_postgresql") || StartsWith(type, "azurerm_redis");
 }
 
+// Whether a queue resource type can carry a messaging.system ("" matches every type).
+bool QueueTypeFitsSystem(std::string_view type, std::string_view system) {
+  if (system.empty()) return true;
+  if (system == "aws_sqs" || system == "aws.sqs" || system == "sqs") {
+    return StartsWith(type, "aws_sqs");
+  }
+  if (system == "aws_sns" || system == "aws.sns" || system == "sns") {
+    return StartsWith(type, "aws_sns");
+  }
+  if (system == "gcp_pubsub" || system == "gcp.pubsub" || system == "pubsub") {
+    return StartsWith(type, "google_pubsub");
+  }
+  if (system == "kafka") return StartsWith(type, "kafka_") || StartsWith(type, "aws_msk");
+  if (system == "servicebus" || system == "azure.servicebus") {
+    return StartsWith(type, "azurerm_servicebus");
+  }
+  return !StartsWith(type, "aws_") && !StartsWith(type, "google_") &&
+         !StartsWith(type, "azurerm_");  // a self-hosted broker: not a cloud queue
+}
+
 struct Resource {
   EntityId entity;
   std::string id;
@@ -201,7 +221,14 @@ LinkReport ModelBuilder::LinkInfrastructure() {
       if (const std::string* dest = Find(attrs, "messaging.destination.name")) {
         auto it = by_queue_name.find(*dest);
         if (it != by_queue_name.end()) {
-          link(e, it->second, "queue", StrCat("messaging.destination.name = ", *dest));
+          const std::string* system = Find(attrs, "messaging.system");
+          std::vector<const Resource*> fitting;
+          for (const Resource* r : it->second) {
+            if (QueueTypeFitsSystem(r->type, system ? *system : std::string())) {
+              fitting.push_back(r);
+            }
+          }
+          link(e, fitting, "queue", StrCat("messaging.destination.name = ", *dest));
         }
       }
     } else if (kind == EntityKind::kInstance) {

@@ -14,7 +14,8 @@
 //   label      a traced service named by a workload's labels or tags (app.kubernetes.io/name,
 //              app, service, Service, service.name) -> runs_on the workload
 //   queue      a traced queue whose destination name equals an SQS queue, SNS topic, Pub/Sub
-//              topic or Kafka topic's name (or the last segment of its URL) -> runs_on it
+//              topic or Kafka topic's name (or the last segment of its URL), of a type its
+//              messaging.system can be (aws_sqs -> aws_sqs_queue, ...) -> runs_on it
 //   host       a traced instance whose host.id equals an aws_instance / google_compute_instance
 //              id -> runs_on it
 //   mapping    explicit links given with AddLinks() for what rules cannot infer
