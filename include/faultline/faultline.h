@@ -12,6 +12,7 @@
 #include "faultline/model/snapshot.h"
 #include "faultline/iac/linker.h"
 #include "faultline/iac/terraform_graph.h"
+#include "faultline/iac/terraform_plan.h"
 #include "faultline/iac/terraform_state.h"
 #include "faultline/ingest/topology.h"
 #include "faultline/ingest/span.h"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
 #include "faultline/model/model_builder.h"
+#include "iac/attribute_filter.h"
 #include "iac/placement_rules.h"
 
 namespace faultline {
@@ -26,29 +28,9 @@ constexpr std::string_view kRemoteStateSet = "terraform_remote_state/";
 constexpr std::string_view kPlacementSet = "terraform_placement/";
 constexpr std::string_view kPendingRemote = "remote_state.";  // subgraph attribute prefix
 
-std::string StackFromName(const std::string& name) {
-  std::string path = name;
-  const auto slash = path.find_last_of('/');
-  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
-  if (base == "terraform.tfstate" && !dir.empty()) {
-    const auto s2 = dir.find_last_of('/');
-    return s2 == std::string::npos ? dir : dir.substr(s2 + 1);
-  }
-  const auto dot = base.find('.');
-  if (dot != std::string::npos && dot > 0) base.resize(dot);
-  return base.empty() ? std::string("default") : base;
-}
+using internal::StackFromName;
 
-// A subgraph id segment: characters an id cannot hold become '_'.
-std::string Segment(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '/' || c == '"') c = '_';
-  }
-  return out;
-}
+std::string Segment(std::string_view text) { return internal::IdSegment(text); }
 
 const std::string* Find(const Attributes& attrs, std::string_view key) {
   for (const auto& [k, v] : attrs) {
@@ -83,25 +65,65 @@ std::string RemoteStateAddress(const Attributes& attrs) {
 struct PlannedEntity {
   std::string id;
   EntityKind kind;
-  std::string subgraph;  // subgraph id
+  std::uint32_t subgraph;  // index into Plan::subgraphs
   Attributes attributes;
   bool replace_attributes;  // tf entities own their attributes; zones merge
 };
 
+// Edges between planned entities, by index: a large state has millions of dependency edges,
+// so they carry no strings.
 struct PlannedEdge {
-  std::string from, to;
+  std::uint32_t from, to;
   EdgeKind kind;
-  std::string subgraph;
+  std::uint32_t subgraph;
 };
 
-// (type, key, value) of a resource instance entity, for placement references.
-struct RefKey {
-  std::string key;
-  std::string value;
-  bool operator<(const RefKey& o) const {
-    return key != o.key ? key < o.key : value < o.value;
+// Planned entities and subgraphs, each interned once.
+struct Plan {
+  std::vector<PlannedEntity> entities;
+  absl::flat_hash_map<std::string, std::uint32_t> entity_index;
+  std::vector<std::string> subgraphs;
+  absl::flat_hash_map<std::string, std::uint32_t> subgraph_index;
+  std::vector<PlannedEdge> edges;
+
+  std::uint32_t Subgraph(const std::string& id) {
+    auto [it, inserted] =
+        subgraph_index.try_emplace(id, static_cast<std::uint32_t>(subgraphs.size()));
+    if (inserted) subgraphs.push_back(id);
+    return it->second;
+  }
+  // The entity `id`, planned on first use (later uses keep the first plan).
+  std::uint32_t Entity(const std::string& id, EntityKind kind, std::uint32_t subgraph,
+                       Attributes attributes, bool replace_attributes) {
+    auto [it, inserted] =
+        entity_index.try_emplace(id, static_cast<std::uint32_t>(entities.size()));
+    if (inserted) {
+      entities.push_back({id, kind, subgraph, std::move(attributes), replace_attributes});
+    }
+    return it->second;
+  }
+  std::optional<std::uint32_t> Find(std::string_view id) const {
+    auto it = entity_index.find(internal::ToAbsl(id));
+    if (it == entity_index.end()) return std::nullopt;
+    return it->second;
   }
 };
+
+// Resource instances by (attribute key, value), for placement references: a reference
+// is one lookup, then a filter on the target's type (a prefix: few candidates).
+struct RefTarget {
+  std::string type;
+  std::string id;
+  std::uint32_t planned;  // this stack: the planned entity; other stacks: unused
+};
+using RefIndex = absl::flat_hash_map<std::string, std::vector<RefTarget>>;
+
+std::string RefKey(std::string_view key, std::string_view value) {
+  std::string out(key);
+  out.push_back('\0');
+  out.append(value.data(), value.size());
+  return out;
+}
 
 }  // namespace
 
@@ -124,12 +146,12 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   };
 
   // --- Entities: stack, modules (nested), instances -------------------------------------
-  std::vector<PlannedEntity> entities;
-  std::vector<PlannedEdge> edges;
+  Plan plan;
   std::vector<std::pair<std::string, std::string>> module_subgraphs;  // (id, parent id)
   std::set<std::string> modules_seen;
-  entities.push_back({stack_entity, EntityKind::kStack, report.subgraph,
-                      {{"name", report.stack}}, true});
+  const std::uint32_t stack_sg = plan.Subgraph(report.subgraph);
+  const std::uint32_t stack_index =
+      plan.Entity(stack_entity, EntityKind::kStack, stack_sg, {{"name", report.stack}}, true);
   auto add_module = [&](const std::string& module) {
     // "module.a.module.b" -> modules "module.a" and "module.a.module.b", nested.
     std::string prefix;
@@ -142,19 +164,25 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       pos = next == module.size() ? next : next + 1;
       if (!modules_seen.insert(prefix).second) continue;
       module_subgraphs.emplace_back(module_subgraph(prefix), module_subgraph(parent));
-      entities.push_back({tf_id(prefix), EntityKind::kIacModule, module_subgraph(prefix),
-                          {{"tf.module", prefix}}, true});
-      edges.push_back({parent.empty() ? stack_entity : tf_id(parent), tf_id(prefix),
-                       EdgeKind::kContains, module_subgraph(prefix)});
+      const std::uint32_t sg = plan.Subgraph(module_subgraph(prefix));
+      const std::uint32_t m =
+          plan.Entity(tf_id(prefix), EntityKind::kIacModule, sg, {{"tf.module", prefix}}, true);
+      const std::uint32_t up = parent.empty() ? stack_index : *plan.Find(tf_id(parent));
+      plan.edges.push_back({up, m, EdgeKind::kContains, sg});
     }
   };
 
-  absl::flat_hash_map<std::string, const TerraformResource*> by_address;
-  std::map<RefKey, std::vector<std::string>> ref_index;  // this stack's instances
-  for (const TerraformResource& r : state.resources) {
-    by_address.emplace(r.address, &r);
+  // Resources by address, and the planned entities of each resource's instances.
+  absl::flat_hash_map<std::string, std::uint32_t> by_address;
+  std::vector<std::vector<std::uint32_t>> instance_entities(state.resources.size());
+  RefIndex ref_index;  // this stack's instances
+  for (std::uint32_t ri = 0; ri < state.resources.size(); ++ri) {
+    const TerraformResource& r = state.resources[ri];
+    by_address.emplace(r.address, ri);
     if (!r.module.empty()) add_module(r.module);
     (r.mode == "data" ? report.data_sources : report.resources)++;
+    const std::uint32_t sg = plan.Subgraph(module_subgraph(r.module));
+    const std::uint32_t owner = r.module.empty() ? stack_index : *plan.Find(tf_id(r.module));
     for (const TerraformInstance& inst : r.instances) {
       if (inst.deposed) continue;  // the object being replaced, not the resource
       Attributes attrs = inst.attributes;
@@ -167,36 +195,31 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       if (!inst.status.empty()) attrs.emplace_back("tf.status", inst.status);
       std::sort(attrs.begin(), attrs.end());
       const std::string id = tf_id(inst.address);
+      const std::uint32_t e = plan.Entity(id, EntityKind::kIacResource, sg, std::move(attrs), true);
       for (const auto& [k, v] : inst.attributes) {
-        ref_index[{StrCat(r.type, "|", k), v}].push_back(id);
+        ref_index[RefKey(k, v)].push_back({r.type, id, e});
       }
-      entities.push_back({id, EntityKind::kIacResource, module_subgraph(r.module), attrs, true});
-      edges.push_back({r.module.empty() ? stack_entity : tf_id(r.module), id,
-                       EdgeKind::kContains, module_subgraph(r.module)});
+      instance_entities[ri].push_back(e);
+      plan.edges.push_back({owner, e, EdgeKind::kContains, sg});
       ++report.instances;
     }
   }
 
   // --- Dependencies: transitive sets reduced to direct edges, fanned out to instances --
-  auto instances_of = [&](const std::string& address) {
-    std::vector<std::string> out;
+  auto instances_of = [&](const std::string& address, std::vector<std::uint32_t>* out) {
     auto it = by_address.find(internal::ToAbsl(address));
     if (it != by_address.end()) {
-      for (const TerraformInstance& i : it->second->instances) {
-        if (!i.deposed) out.push_back(tf_id(i.address));
-      }
-      return out;
+      const auto& list = instance_entities[it->second];
+      out->insert(out->end(), list.begin(), list.end());
+      return;
     }
-    // An instance address (OpenTofu's instance depends_on): its resource must be here.
-    const auto bracket = address.find('[');
-    if (bracket != std::string::npos &&
-        by_address.contains(internal::ToAbsl(address.substr(0, bracket)))) {
-      out.push_back(tf_id(address));
-    }
-    return out;
+    // An instance address (OpenTofu's instance depends_on).
+    if (auto e = plan.Find(tf_id(address))) out->push_back(*e);
   };
-  std::set<std::pair<std::string, std::string>> dependency_pairs;
-  for (const TerraformResource& r : state.resources) {
+  absl::flat_hash_set<std::uint64_t> dependency_pairs;
+  std::vector<std::uint32_t> targets_scratch;
+  for (std::uint32_t ri = 0; ri < state.resources.size(); ++ri) {
+    const TerraformResource& r = state.resources[ri];
     std::set<std::string> present;
     for (const std::string& d : r.depends_on) {
       if (by_address.contains(internal::ToAbsl(d))) {
@@ -210,8 +233,9 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       bool implied = false;
       for (const std::string& x : present) {
         if (x == d) continue;
-        const auto& xdeps = by_address.at(internal::ToAbsl(x))->depends_on;
-        if (std::find(xdeps.begin(), xdeps.end(), d) != xdeps.end()) {
+        const auto& xdeps = state.resources[by_address.at(internal::ToAbsl(x))].depends_on;
+        if (std::binary_search(xdeps.begin(), xdeps.end(), d) ||
+            std::find(xdeps.begin(), xdeps.end(), d) != xdeps.end()) {
           implied = true;
           break;
         }
@@ -222,22 +246,20 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
         direct.push_back(d);
       }
     }
+    const std::uint32_t sg = plan.Subgraph(module_subgraph(r.module));
+    std::size_t k = 0;
     for (const TerraformInstance& inst : r.instances) {
       if (inst.deposed) continue;
-      const std::string from = tf_id(inst.address);
-      std::vector<std::string> targets;
+      const std::uint32_t from = instance_entities[ri][k++];
+      targets_scratch.clear();
       if (!inst.instance_depends_on.empty()) {  // precise, when the state has it
-        for (const std::string& d : inst.instance_depends_on) {
-          for (std::string& t : instances_of(d)) targets.push_back(std::move(t));
-        }
+        for (const std::string& d : inst.instance_depends_on) instances_of(d, &targets_scratch);
       } else {
-        for (const std::string& d : direct) {
-          for (std::string& t : instances_of(d)) targets.push_back(std::move(t));
-        }
+        for (const std::string& d : direct) instances_of(d, &targets_scratch);
       }
-      for (const std::string& to : targets) {
-        if (to != from && dependency_pairs.emplace(from, to).second) {
-          edges.push_back({from, to, EdgeKind::kDependsOn, module_subgraph(r.module)});
+      for (std::uint32_t to : targets_scratch) {
+        if (to != from && dependency_pairs.insert((std::uint64_t{from} << 32) | to).second) {
+          plan.edges.push_back({from, to, EdgeKind::kDependsOn, sg});
         }
       }
     }
@@ -251,7 +273,7 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
     const Attributes* attributes;
   };
   std::vector<OtherEntity> others;
-  std::map<RefKey, std::vector<std::pair<std::string, std::string>>> other_index;  // id, stack
+  RefIndex other_index;  // instances of the other stacks
   std::map<std::string, std::string> backend_stack;  // backend address -> stack name
   for (const std::string& sg_id : SubgraphIds()) {
     if (sg_id.rfind("iac/", 0) != 0) continue;
@@ -272,8 +294,7 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       others.push_back({std::string(EntityIdString(e)), other_stack, &attrs});
       for (const auto& [k, v] : attrs) {
         if (k.rfind("tf.", 0) == 0 || k.rfind("iac.", 0) == 0) continue;
-        other_index[{StrCat(*type, "|", k), v}].emplace_back(std::string(EntityIdString(e)),
-                                                            other_stack);
+        other_index[RefKey(k, v)].push_back({*type, std::string(EntityIdString(e)), 0});
       }
     }
   }
@@ -281,41 +302,29 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   // --- Placement from the rule table ------------------------------------------------------
   std::vector<CrossLink> placement_links;                         // from this stack
   std::vector<std::pair<std::string, CrossLink>> inbound_links;   // (their stack, link)
-  std::set<std::string> places;  // zone and region entities planned
-  auto place = [&](const std::string& from, const std::string& subgraph, EntityKind kind,
+  auto place = [&](std::uint32_t from, std::uint32_t subgraph, EntityKind kind,
                    const std::string& name) {
     const std::string id = StrCat(kind == EntityKind::kZone ? "zone:" : "region:", name);
-    if (places.insert(id).second) {
-      entities.push_back({id, kind, report.subgraph, {{"name", name}}, false});
-    }
-    edges.push_back({from, id, EdgeKind::kRunsOn, subgraph});
+    const std::uint32_t to = plan.Entity(id, kind, stack_sg, {{"name", name}}, false);
+    plan.edges.push_back({from, to, EdgeKind::kRunsOn, subgraph});
     ++report.placement_edges;
     if (kind == EntityKind::kZone) {
       const std::string_view region = internal::RegionOfZone(name);
       if (!region.empty()) {
-        const std::string rid = StrCat("region:", region);
-        if (places.insert(rid).second) {
-          entities.push_back({rid, EntityKind::kRegion, report.subgraph,
-                              {{"name", std::string(region)}}, false});
-        }
-        edges.push_back({id, rid, EdgeKind::kRunsOn, report.subgraph});
+        const std::uint32_t r = plan.Entity(StrCat("region:", region), EntityKind::kRegion,
+                                            stack_sg, {{"name", std::string(region)}}, false);
+        plan.edges.push_back({to, r, EdgeKind::kRunsOn, stack_sg});
       }
     }
   };
-  // Finds the targets of a resource rule among `index` entries.
+  // The targets of a resource rule with value `value` in `index`.
   auto targets = [&](const internal::PlacementRule& rule, const std::string& value,
-                     const auto& index) {
-    std::vector<typename std::decay_t<decltype(index)>::mapped_type::value_type> out;
-    for (auto it = index.lower_bound({std::string(rule.target_type), ""}); it != index.end();
-         ++it) {
-      const std::string& key = it->first.key;
-      if (key.compare(0, rule.target_type.size(), rule.target_type) != 0) break;
-      const auto bar = key.find('|');
-      if (bar == std::string::npos || key.substr(bar + 1) != rule.target_key ||
-          it->first.value != value) {
-        continue;
-      }
-      out.insert(out.end(), it->second.begin(), it->second.end());
+                     const RefIndex& index) {
+    std::vector<const RefTarget*> out;
+    auto it = index.find(RefKey(rule.target_key, value));
+    if (it == index.end()) return out;
+    for (const RefTarget& t : it->second) {
+      if (t.type.compare(0, rule.target_type.size(), rule.target_type) == 0) out.push_back(&t);
     }
     return out;
   };
@@ -336,24 +345,27 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       }
     }
   };
-  for (const TerraformResource& r : state.resources) {
+  for (std::uint32_t ri = 0; ri < state.resources.size(); ++ri) {
+    const TerraformResource& r = state.resources[ri];
+    const std::uint32_t sg = plan.Subgraph(module_subgraph(r.module));
+    std::size_t k = 0;
     for (const TerraformInstance& inst : r.instances) {
       if (inst.deposed) continue;
-      const std::string from = tf_id(inst.address);
-      const std::string sg = module_subgraph(r.module);
+      const std::uint32_t from = instance_entities[ri][k++];
+      const std::string& from_id = plan.entities[from].id;
       apply_rules(
           r.type, inst.attributes,
           [&](const std::string& zone) { place(from, sg, EntityKind::kZone, zone); },
           [&](const std::string& region) { place(from, sg, EntityKind::kRegion, region); },
           [&](const internal::PlacementRule& rule, const std::string& value) {
-            for (const std::string& to : targets(rule, value, ref_index)) {
-              if (to == from) continue;
-              edges.push_back({from, to, rule.edge, sg});
+            for (const RefTarget* to : targets(rule, value, ref_index)) {
+              if (to->planned == from) continue;
+              plan.edges.push_back({from, to->planned, rule.edge, sg});
               ++report.placement_edges;
             }
-            for (const auto& [to, other] : targets(rule, value, other_index)) {
-              placement_links.push_back(
-                  {from, to, rule.edge, "terraform_placement", StrCat(rule.key, " = ", value)});
+            for (const RefTarget* to : targets(rule, value, other_index)) {
+              placement_links.push_back({from_id, to->id, rule.edge, "terraform_placement",
+                                         StrCat(rule.key, " = ", value)});
             }
           });
     }
@@ -364,10 +376,10 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
     apply_rules(
         *type, *o.attributes, [](const std::string&) {}, [](const std::string&) {},
         [&](const internal::PlacementRule& rule, const std::string& value) {
-          for (const std::string& to : targets(rule, value, ref_index)) {
-            inbound_links.push_back(
-                {o.stack,
-                 {o.id, to, rule.edge, "terraform_placement", StrCat(rule.key, " = ", value)}});
+          for (const RefTarget* to : targets(rule, value, ref_index)) {
+            inbound_links.push_back({o.stack,
+                                     {o.id, to->id, rule.edge, "terraform_placement",
+                                      StrCat(rule.key, " = ", value)}});
           }
         });
   }
@@ -442,7 +454,7 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   }
   if (newer) {
     std::set<std::string> now_ids;
-    for (PlannedEntity& e : entities) {
+    for (PlannedEntity& e : plan.entities) {
       if (e.kind != EntityKind::kIacResource) continue;
       now_ids.insert(e.id);
       const std::string address = *Find(e.attributes, "tf.address");
@@ -454,7 +466,7 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       } else {
         std::map<std::string, std::string> a, b;
         for (const auto& [k, v] : old->second) {
-          if (k.rfind("iac.", 0) != 0) a[k] = v;
+          if (k.rfind("iac.", 0) != 0 && k.rfind("plan.", 0) != 0) a[k] = v;
         }
         for (const auto& [k, v] : e.attributes) b[k] = v;
         for (const auto& [k, v] : a) {
@@ -480,7 +492,7 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   }
 
   // --- Kind conflicts would be the last failure: check before changing anything --------
-  for (const PlannedEntity& e : entities) {
+  for (const PlannedEntity& e : plan.entities) {
     auto existing = FindEntity(e.id);
     if (existing && EntityKindOf(*existing) != e.kind) {
       return absl::FailedPreconditionError(
@@ -503,18 +515,27 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
     FAULTLINE_RETURN_IF_ERROR(AddSubgraph(id, o).status());
   }
   report.modules = module_subgraphs.size();
-  absl::flat_hash_map<std::string, EntityId> ids;
-  for (PlannedEntity& e : entities) {
-    const SubgraphId sg = *FindSubgraph(e.subgraph);
+  std::vector<SubgraphId> subgraph_ids;
+  for (const std::string& id : plan.subgraphs) subgraph_ids.push_back(*FindSubgraph(id));
+  std::vector<EntityId> ids;
+  ids.reserve(plan.entities.size());
+  for (PlannedEntity& e : plan.entities) {
     FAULTLINE_ASSIGN_OR_RETURN(
         const EntityId id,
-        AddEntity(sg, e.kind, e.id, e.replace_attributes ? Attributes{} : e.attributes));
-    if (e.replace_attributes) FAULTLINE_RETURN_IF_ERROR(SetEntityAttributes(id, e.attributes));
-    ids[e.id] = id;
+        AddEntity(subgraph_ids[e.subgraph], e.kind, e.id,
+                  e.replace_attributes ? Attributes{} : e.attributes));
+    if (e.replace_attributes) {
+      // A loaded plan's view of the resource ("plan." keys) outlives a reload of the state.
+      for (const Attribute& a : EntityAttributes(id)) {
+        if (a.first.rfind("plan.", 0) == 0) e.attributes.push_back(a);
+      }
+      FAULTLINE_RETURN_IF_ERROR(SetEntityAttributes(id, std::move(e.attributes)));
+    }
+    ids.push_back(id);
   }
-  for (const PlannedEdge& e : edges) {
+  for (const PlannedEdge& e : plan.edges) {
     FAULTLINE_RETURN_IF_ERROR(
-        AddEdge(*FindSubgraph(e.subgraph), ids.at(e.from), ids.at(e.to), e.kind).status());
+        AddEdge(subgraph_ids[e.subgraph], ids[e.from], ids[e.to], e.kind).status());
   }
   ClearCrossLinks(StrCat(kPlacementSet, stack));
   for (CrossLink& l : placement_links) {

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
+#include "iac/attribute_filter.h"
 #include "ingest/json_reader.h"
 
 namespace faultline {
@@ -25,103 +26,15 @@ using internal::JsonReader;
 using internal::JsonType;
 using internal::StrCat;
 
-// --- attribute names ---------------------------------------------------------------------
+using internal::Leaf;
+using internal::ReadIndexKey;
+using internal::ReadSensitiveAttributes;
+using internal::ReadSensitiveValues;
+using internal::SensitivePaths;
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// Lower-cased, with every byte that is not a letter or digit turned into '_', so that
-// "DB-Password", "db.password" and "dbPassword" read alike ("db_password", "dbpassword").
-std::string Normalize(std::string_view s) {
-  std::string out(s.size(), '_');
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = Lower(s[i]);
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out[i] = c;
-  }
-  return out;
-}
-
-bool Contains(std::string_view s, std::string_view part) {
-  return s.find(part) != std::string_view::npos;
-}
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-
-// Substrings of a normalized name that mark it as secret.
-constexpr std::string_view kSecretParts[] = {
-    "password",      "passwd",         "passphrase",      "secret",
-    "token",         "private_key",    "privatekey",      "access_key",
-    "accesskey",     "api_key",        "apikey",          "key_material",
-    "keymaterial",   "connection_str", "connectionstr",   "credential",
-    "kubeconfig",    "kube_config",    "kube_admin_conf", "client_key",
-    "clientkey",     "key_pem",        "pfx",             "pkcs12",
-    "p12",           "primary_key",    "secondary_key",   "shared_key",
-    "account_key",   "master_key",     "signing_key",     "auth_string",
-    "auth_key",      "authkey",        "sas_url",         "sas_",
-    "cookie",        "bearer",         "jwt",             "hmac",
-    "private_pem",   "license_key",    "encryption_key",  "ssh_key",
-    "otp_",          "recovery_code",  "keytab",          "htpasswd",
-    "sasl",
-};
-
-// Names ending in "_key" that are identifiers, not key material.
-constexpr std::string_view kNonSecretKeySuffixed[] = {
-    "kms_key", "hash_key", "range_key", "sort_key", "partition_key", "public_key",
-};
-
-// Segments that hold user-defined maps or opaque documents (environment variables,
-// ConfigMap/Secret data, outputs of other states, policies, scripts): nothing under them is
-// kept, whatever its name.
-constexpr std::string_view kOpaqueContainers[] = {
-    "environment", "variables",   "env",       "env_from",   "data",        "binary_data",
-    "string_data", "outputs",     "defaults",  "user_data",  "user_data_base64",
-    "triggers",    "annotations", "parameters", "manifest",  "object",      "body",
-    "content",     "values",      "input",     "result",     "policy",      "container_definitions",
-    "app_settings", "settings",   "custom_data", "args",     "command",     "connection_info",
-    "headers",     "query",       "secure_settings", "protected_settings", "template_body",
-};
-
-// Leaves (the last non-numeric segment) kept at any depth: identity and placement.
-constexpr std::string_view kKeptLeaves[] = {
-    "id",                "arn",                "name",               "address",
-    "endpoint",          "endpoints",          "hostname",           "host",
-    "fqdn",              "dns_name",           "port",               "ports",
-    "availability_zone", "availability_zones", "region",             "location",
-    "zone",              "zones",              "subnet_ids",         "security_groups",
-    "vpc_security_group_ids", "security_group_ids", "engine",        "engine_version",
-    "instance_class",    "instance_type",      "node_type",          "machine_type",
-    "multi_az",          "function_name",      "queue_url",          "bucket",
-    "image",             "replicas",           "desired_count",      "node_count",
-    "namespace",         "cluster",            "private_ip",         "public_ip",
-    "private_dns",       "public_dns",         "ip_address",         "cidr_block",
-    "target_port",       "container_port",     "node_port",          "self_link",
-    "project",           "network",            "subnetwork",
-};
-
-// Suffixes of kept leaves: ids, ARNs, names, addresses, endpoints, ports, zones.
-constexpr std::string_view kKeptSuffixes[] = {
-    "_id",        "_ids",     "_arn",      "_arns",     "_name",      "_names",
-    "_endpoint",  "_endpoints", "_hostname", "_dns_name", "_dns",     "_port",
-    "_zone",      "_zones",   "_region",   "_address",  "_addresses", "_ip",
-    "_ips",       "_fqdn",    "_queue_url", "_identifier", "_location",
-};
-
-// Families of user-chosen keys kept in full (the key names them; values are labels).
-constexpr std::string_view kKeptFamilies[] = {
-    "tags.", "tags_all.", "labels.", "metadata.0.labels.", "user_labels.",
-    "resource_labels.", "default_tags.0.tags.",
-};
-
-// terraform_remote_state: which backend and where, never the outputs.
-constexpr std::string_view kKeptExact[] = {
-    "backend",           "workspace",         "config.bucket",     "config.key",
-    "config.region",     "config.prefix",     "config.path",       "config.organization",
-    "config.workspaces.name", "config.workspaces.0.name", "config.hostname",
-    "config.container_name", "config.storage_account_name", "config.resource_group_name",
-};
 
 bool IsNumber(std::string_view s) {
   if (s.empty()) return false;
@@ -131,352 +44,7 @@ bool IsNumber(std::string_view s) {
   return true;
 }
 
-template <typename F>
-void ForEachSegment(std::string_view key, F&& f) {
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = key.find('.', start);
-    if (dot == std::string_view::npos) {
-      f(key.substr(start));
-      return;
-    }
-    f(key.substr(start, dot - start));
-    start = dot + 1;
-  }
-}
-
-bool SegmentLooksSecret(std::string_view segment) {
-  const std::string n = Normalize(segment);
-  for (std::string_view part : kSecretParts) {
-    if (Contains(n, part)) return true;
-  }
-  // "xyz_key" and "xyzkey" are key material unless they name an identifier.
-  if (n.size() > 3 && EndsWith(n, "key")) {
-    for (std::string_view ok : kNonSecretKeySuffixed) {
-      if (EndsWith(n, ok)) return false;
-    }
-    return true;
-  }
-  return false;
-}
-
-// Values that carry a secret whatever their key: PEM private keys, URLs with credentials
-// (scheme://user:password@host).
-bool ValueLooksSecret(std::string_view value) {
-  if (Contains(value, "PRIVATE KEY")) return true;
-  std::size_t scheme = value.find("://");
-  while (scheme != std::string_view::npos) {
-    const std::size_t start = scheme + 3;
-    const std::size_t end = value.find_first_of("/?#", start);
-    const std::string_view authority =
-        value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (Contains(authority, "@")) return true;
-    scheme = value.find("://", start);
-  }
-  return false;
-}
-
-// --- flattened values --------------------------------------------------------------------
-
-// A flattened scalar leaf of an instance's attributes, before filtering.
-struct Leaf {
-  std::string key;
-  std::string value;
-};
-
-// Flattener: flattens one attributes object into leaves, unwrapping dynamic values
-// ({"value": ..., "type": <cty type>}) in place.
-class Flattener {
- public:
-  explicit Flattener(std::vector<Leaf>* leaves) : leaves_(leaves) {}
-
-  // Reads the value at the reader into leaves under `prefix` (empty at the root).
-  void Value(JsonReader& r, std::string& prefix) {
-    switch (r.Peek()) {
-      case JsonType::kObject: Object(r, prefix); return;
-      case JsonType::kArray: Array(r, prefix); return;
-      case JsonType::kString: {
-        std::string_view s;
-        if (r.ReadString(&s, &scratch_)) Emit(prefix, s);
-        return;
-      }
-      case JsonType::kNumber: {
-        std::string_view s;
-        if (r.ReadNumberText(&s)) Emit(prefix, s);
-        return;
-      }
-      case JsonType::kBool: {
-        bool b = false;
-        if (r.ReadBool(&b)) Emit(prefix, b ? "true" : "false");
-        return;
-      }
-      case JsonType::kNull: r.ReadNull(); return;
-      case JsonType::kInvalid: r.Skip(); return;
-    }
-  }
-
- private:
-  void Emit(const std::string& key, std::string_view value) {
-    if (key.empty()) return;  // a scalar where an object of attributes belongs
-    leaves_->push_back(Leaf{key, std::string(value)});
-  }
-
-  static bool IsCtyPrimitive(std::string_view s) {
-    return s == "string" || s == "number" || s == "bool" || s == "dynamic";
-  }
-  static bool IsCtyKind(std::string_view s) {
-    return s == "object" || s == "list" || s == "map" || s == "set" || s == "tuple";
-  }
-
-  void Object(JsonReader& r, std::string& prefix) {
-    if (!r.BeginObject()) return;
-    const std::size_t base = prefix.size();
-    const std::size_t first_leaf = leaves_->size();
-    bool saw_value = false;
-    bool type_is_cty = false;
-    bool other_keys = false;
-    std::string_view key;
-    while (r.NextKey(&key)) {
-      if (!prefix.empty()) prefix.push_back('.');
-      const bool is_value = key == "value";
-      const bool is_type = key == "type";
-      prefix.append(key.data(), key.size());
-      if (is_type && base > 0) {
-        const std::size_t before = leaves_->size();
-        const JsonType t = r.Peek();
-        Value(r, prefix);
-        if (t == JsonType::kString && leaves_->size() == before + 1) {
-          type_is_cty = IsCtyPrimitive((*leaves_)[before].value);
-        } else if (t == JsonType::kArray && leaves_->size() > before) {
-          type_is_cty = IsCtyKind((*leaves_)[before].value);
-        }
-      } else {
-        saw_value = saw_value || is_value;
-        other_keys = other_keys || !is_value;
-        Value(r, prefix);
-      }
-      prefix.resize(base);
-    }
-    if (base == 0 || !saw_value || !type_is_cty || other_keys) return;
-    // A dynamic value: drop the type leaves, lift "P.value..." to "P...".
-    const std::string type_key = StrCat(prefix, ".type");
-    const std::string value_key = StrCat(prefix, ".value");
-    std::size_t out = first_leaf;
-    for (std::size_t i = first_leaf; i < leaves_->size(); ++i) {
-      Leaf& leaf = (*leaves_)[i];
-      if (leaf.key == type_key || StartsWith(leaf.key, StrCat(type_key, "."))) continue;
-      if (StartsWith(leaf.key, value_key) &&
-          (leaf.key.size() == value_key.size() || leaf.key[value_key.size()] == '.')) {
-        leaf.key.erase(base, value_key.size() - base);
-      }
-      if (out != i) (*leaves_)[out] = std::move(leaf);
-      ++out;
-    }
-    leaves_->resize(out);
-  }
-
-  void Array(JsonReader& r, std::string& prefix) {
-    if (!r.BeginArray()) return;
-    const std::size_t base = prefix.size();
-    std::size_t index = 0;
-    while (r.NextElement()) {
-      if (!prefix.empty()) prefix.push_back('.');
-      prefix.append(std::to_string(index++));
-      Value(r, prefix);
-      prefix.resize(base);
-    }
-  }
-
-  std::vector<Leaf>* leaves_;
-  std::string scratch_;
-};
-
-// Sensitive paths as flattened prefixes. An empty prefix covers everything.
-struct SensitivePaths {
-  std::vector<std::string> prefixes;
-  bool unreadable = false;  // some path could not be read: all of it was marked
-
-  bool Covers(std::string_view key) const {
-    for (const std::string& p : prefixes) {
-      if (p.empty()) return true;
-      if (StartsWith(key, p) && (key.size() == p.size() || key[p.size()] == '.')) return true;
-    }
-    return false;
-  }
-};
-
-// Reads one step's index value: {"value": 0, "type": "number"} or a bare scalar.
-bool ReadIndexStep(JsonReader& r, std::string* segment) {
-  if (r.Peek() == JsonType::kObject) {
-    r.BeginObject();
-    bool found = false;
-    std::string_view key;
-    while (r.NextKey(&key)) {
-      if (key == "value" && !found) {
-        found = ReadIndexStep(r, segment);
-        if (!found) r.Skip();
-      } else {
-        r.Skip();
-      }
-    }
-    return found;
-  }
-  std::string_view s;
-  if (r.Peek() == JsonType::kString && r.ReadString(&s)) {
-    segment->assign(s.data(), s.size());
-    return true;
-  }
-  if (r.Peek() == JsonType::kNumber && r.ReadNumberText(&s)) {
-    segment->assign(s.data(), s.size());
-    return true;
-  }
-  return false;
-}
-
-// Reads `sensitive_attributes`: a list of paths, each a list of steps. A step that cannot be
-// read ends its path there, marking everything under the part read so far.
-void ReadSensitiveAttributes(JsonReader& r, SensitivePaths* out) {
-  if (!r.BeginArray()) {
-    if (r.Peek() == JsonType::kNull) {
-      r.ReadNull();
-      return;
-    }
-    r.Skip();
-    out->unreadable = true;
-    out->prefixes.emplace_back();
-    return;
-  }
-  std::string segment;
-  while (r.NextElement()) {
-    std::string prefix;
-    bool complete = true;
-    if (!r.BeginArray()) {
-      // A dotted string path ("password", "tags.secret"), as some writers give.
-      std::string_view s;
-      if (r.Peek() == JsonType::kString && r.ReadString(&s)) {
-        out->prefixes.emplace_back(s);
-      } else {
-        r.Skip();
-        out->unreadable = true;
-        out->prefixes.emplace_back();
-      }
-      continue;
-    }
-    while (r.NextElement()) {
-      if (!complete || !r.BeginObject()) {
-        r.Skip();
-        complete = false;
-        continue;
-      }
-      std::string_view key;
-      std::string type;
-      bool have_segment = false;
-      segment.clear();
-      while (r.NextKey(&key)) {
-        if (key == "type") {
-          std::string_view t;
-          if (r.ReadString(&t)) type.assign(t.data(), t.size());
-          else r.Skip();
-        } else if (key == "value") {
-          have_segment = ReadIndexStep(r, &segment);
-          if (!have_segment) r.Skip();
-        } else {
-          r.Skip();
-        }
-      }
-      if (!have_segment || (type != "get_attr" && type != "index")) {
-        complete = false;
-        continue;
-      }
-      if (!prefix.empty()) prefix.push_back('.');
-      prefix += segment;
-    }
-    if (!complete) out->unreadable = true;
-    out->prefixes.push_back(std::move(prefix));
-  }
-}
-
-// Reads `sensitive_values` (show -json): the shape of `values` with true at sensitive
-// leaves or subtrees.
-void ReadSensitiveValues(JsonReader& r, std::string& prefix, SensitivePaths* out) {
-  const std::size_t base = prefix.size();
-  switch (r.Peek()) {
-    case JsonType::kBool: {
-      bool b = false;
-      r.ReadBool(&b);
-      if (b) out->prefixes.push_back(prefix);
-      return;
-    }
-    case JsonType::kObject: {
-      r.BeginObject();
-      std::string_view key;
-      while (r.NextKey(&key)) {
-        if (!prefix.empty()) prefix.push_back('.');
-        prefix.append(key.data(), key.size());
-        ReadSensitiveValues(r, prefix, out);
-        prefix.resize(base);
-      }
-      return;
-    }
-    case JsonType::kArray: {
-      r.BeginArray();
-      std::size_t index = 0;
-      while (r.NextElement()) {
-        if (!prefix.empty()) prefix.push_back('.');
-        prefix.append(std::to_string(index++));
-        ReadSensitiveValues(r, prefix, out);
-        prefix.resize(base);
-      }
-      return;
-    }
-    default: r.Skip(); return;
-  }
-}
-
 // --- addresses ---------------------------------------------------------------------------
-
-// A string instance key as Terraform writes it in addresses: HCL-quoted.
-std::string QuoteKey(std::string_view key) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    const char c = key[i];
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '$':
-      case '%':
-        out.push_back(c);
-        if (i + 1 < key.size() && key[i + 1] == '{') out.push_back(c);
-        break;
-      default: out.push_back(c);
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
-// Reads an index key (number or string) into its address form. False for other types.
-bool ReadIndexKey(JsonReader& r, std::string* out) {
-  std::string_view s;
-  switch (r.Peek()) {
-    case JsonType::kNumber:
-      if (!r.ReadNumberText(&s)) return false;
-      out->assign(s.data(), s.size());
-      return true;
-    case JsonType::kString:
-      if (!r.ReadString(&s)) return false;
-      *out = QuoteKey(s);
-      return true;
-    case JsonType::kNull:
-      r.ReadNull();
-      out->clear();
-      return true;
-    default: return false;
-  }
-}
 
 std::string ResourceAddress(const TerraformResource& res) {
   std::string out;
@@ -602,23 +170,8 @@ void StateParser::FilterAttributes(const SensitivePaths& sensitive, std::string_
     state_.warnings.push_back(
         StrCat(path, ": a sensitive path could not be read; the attributes under it were dropped"));
   }
-  for (Leaf& leaf : leaves_) {
-    if (leaf.value.empty()) continue;  // an unset string says nothing
-    if (sensitive.Covers(leaf.key)) {
-      ++state_.sensitive_attributes_dropped;
-    } else if (!IsKeptAttribute(leaf.key) || ValueLooksSecret(leaf.value)) {
-      ++state_.attributes_dropped;
-    } else {
-      inst->attributes.emplace_back(std::move(leaf.key), std::move(leaf.value));
-    }
-  }
-  leaves_.clear();
-  std::stable_sort(inst->attributes.begin(), inst->attributes.end(),
-                   [](const Attribute& a, const Attribute& b) { return a.first < b.first; });
-  inst->attributes.erase(
-      std::unique(inst->attributes.begin(), inst->attributes.end(),
-                  [](const Attribute& a, const Attribute& b) { return a.first == b.first; }),
-      inst->attributes.end());
+  internal::KeepAttributes(leaves_, sensitive, &inst->attributes, &state_.attributes_dropped,
+                           &state_.sensitive_attributes_dropped);
 }
 
 absl::Status StateParser::ReadRawResources() {
@@ -712,7 +265,7 @@ absl::Status StateParser::ReadRawInstance(TerraformResource* res, std::string_vi
         return ShapeError("an object", StrCat(path, ".attributes"));
       }
       prefix_.clear();
-      Flattener(&leaves_).Value(r_, prefix_);
+      internal::FlattenValue(r_, prefix_, &leaves_);
     } else if (key == "attributes_flat") {
       // Pre-0.12 flatmap attributes, already flattened ("tags.%" counts are not values).
       if (r_.Peek() == JsonType::kNull) {
@@ -852,7 +405,7 @@ absl::Status StateParser::ReadShowResource(std::string_view path,
         return ShapeError("an object", StrCat(path, ".values"));
       }
       prefix_.clear();
-      Flattener(&leaves_).Value(r_, prefix_);
+      internal::FlattenValue(r_, prefix_, &leaves_);
     } else if (key == "sensitive_values") {
       prefix_.clear();
       ReadSensitiveValues(r_, prefix_, &sensitive);
@@ -1026,45 +579,6 @@ absl::StatusOr<TerraformState> StateParser::Parse() {
 }
 
 }  // namespace
-
-bool LooksSecret(std::string_view key) {
-  bool secret = false;
-  ForEachSegment(key, [&](std::string_view segment) {
-    if (!secret && SegmentLooksSecret(segment)) secret = true;
-  });
-  return secret;
-}
-
-bool IsKeptAttribute(std::string_view key) {
-  if (key.empty() || LooksSecret(key)) return false;
-  for (std::string_view family : kKeptFamilies) {
-    if (StartsWith(key, family) && key.size() > family.size()) return true;
-  }
-  if (key == "metadata.0.name" || key == "metadata.0.namespace") return true;
-  for (std::string_view exact : kKeptExact) {
-    if (key == exact) return true;
-  }
-  bool opaque = false;
-  std::string_view leaf;
-  ForEachSegment(key, [&](std::string_view segment) {
-    const std::string n = Normalize(segment);
-    for (std::string_view container : kOpaqueContainers) {
-      if (n == container) opaque = true;
-    }
-    if (!IsNumber(segment)) leaf = segment;
-  });
-  if (opaque || leaf.empty()) return false;
-  const std::string n = Normalize(leaf);
-  // User names (master_username, admin_user_name) are credentials' halves.
-  if (Contains(n, "user")) return false;
-  for (std::string_view kept : kKeptLeaves) {
-    if (n == kept) return true;
-  }
-  for (std::string_view suffix : kKeptSuffixes) {
-    if (EndsWith(n, suffix)) return true;
-  }
-  return false;
-}
 
 absl::StatusOr<TerraformState> ParseTerraformState(const InputSource& source) {
   std::string storage;

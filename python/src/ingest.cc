@@ -12,6 +12,7 @@
 #include "faultline/ingest/source.h"
 #include "faultline/iac/linker.h"
 #include "faultline/iac/terraform_graph.h"
+#include "faultline/iac/terraform_plan.h"
 #include "faultline/ingest/topology.h"
 #include "faultline/ingest/trace_ingestor.h"
 #include "faultline/ingest/traces.h"
@@ -131,6 +132,21 @@ py::dict TerraformReportToDict(const TerraformReport& r) {
   return d;
 }
 
+py::dict TerraformPlanReportToDict(const TerraformPlanReport& r) {
+  py::dict d;
+  d["stack"] = r.stack;
+  d["subgraph"] = r.subgraph;
+  d["creates"] = r.creates;
+  d["updates"] = r.updates;
+  d["deletes"] = r.deletes;
+  d["replaces"] = r.replaces;
+  d["skipped"] = r.skipped;
+  d["references_added"] = r.references_added;
+  d["attributes_dropped"] = r.attributes_dropped;
+  d["warnings"] = r.warnings;
+  return d;
+}
+
 py::dict SummaryToDict(const TraceSummary& s) {
   py::dict d;
   d["traces"] = s.traces;
@@ -207,6 +223,29 @@ subgraph "iac/<stack>" (default: the file's stem), replacing an earlier load of 
 `backend` is where the state is stored, as other stacks' terraform_remote_state read it
 ("s3://bucket/key", "gcs://bucket/prefix", ...), so those reads become links. Secrets never
 enter the model. Returns what was built, including the changes since the previous serial.)doc");
+
+  builder.def(
+      "add_terraform_plan",
+      [](ModelBuilder& b, const py::object& source, std::optional<std::string> stack,
+         std::optional<std::string> name) {
+        InputSource input = SourceFromPy(source, name);
+        TerraformOptions options;
+        if (stack) options.stack = *stack;
+        TerraformPlanReport report;
+        {
+          py::gil_scoped_release release;
+          report = ValueOrThrow(b.AddTerraformPlan(input, options));
+        }
+        return TerraformPlanReportToDict(report);
+      },
+      py::arg("source"), py::arg("stack") = py::none(), py::arg("name") = py::none(),
+      R"doc(Reads plan JSON (`terraform show -json PLANFILE`, format 1.x) for what-if analysis
+as the subgraph "plan/<stack>" (default: the file's stem), replacing an earlier load of it.
+
+Each planned create, update, delete or replacement becomes the stack's entity
+"tf:<stack>:<address>" with attributes "plan.actions", "plan.changed" and the planned values;
+the configuration's references between planned resources become depends_on edges. Secrets
+never enter the model. Returns the counts of each kind of change.)doc");
 
   builder.def(
       "link_infrastructure",

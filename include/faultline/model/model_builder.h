@@ -31,6 +31,7 @@
 #include "faultline/ingest/traces.h"
 #include "faultline/iac/linker.h"
 #include "faultline/iac/terraform_graph.h"
+#include "faultline/iac/terraform_plan.h"
 #include "faultline/model/edge.h"
 #include "faultline/model/entity.h"
 #include "faultline/model/windowed_stats.h"
@@ -235,6 +236,24 @@ class ModelBuilder {
   // builder is unchanged on error. O(size of the state + instances x dependencies).
   absl::StatusOr<TerraformReport> AddTerraformState(const InputSource& source,
                                                     const TerraformOptions& options = {});
+
+  // AddTerraformPlan()
+  //
+  // Reads plan JSON (`terraform show -json PLANFILE`, see iac/terraform_plan.h) for
+  // what-if analysis and replaces subgraph "plan/<stack>" (kind "plan"; the stack from
+  // `options.stack`, else from the file name as for state) with one entity per planned
+  // create, update, delete or replacement: id "tf:<stack>:<address>", the same entity as
+  // the state's (kind iac_resource; a create makes a new one), with attributes tf.type,
+  // tf.name, tf.mode, tf.address, "plan.actions" ("update", "delete,create"),
+  // "plan.changed" (the changed attribute keys, comma-joined), "plan.action_reason" and the
+  // kept planned values (the values before, for a delete), merged into the entity's. No-op
+  // and read changes make no entity (counted as skipped). The configuration's references
+  // become depends_on edges between the planned instances whose both ends are in the plan.
+  // Secrets never enter the model. Errors as ParseTerraformPlan(), and kFailedPrecondition
+  // when an id exists with another kind; the builder is unchanged on error. O(size of the
+  // plan + references x instances).
+  absl::StatusOr<TerraformPlanReport> AddTerraformPlan(const InputSource& source,
+                                                       const TerraformOptions& options = {});
 
   // LinkInfrastructure()
   //
