@@ -63,10 +63,11 @@ BENCH_BUILD := build/bench-release
 bench: setup
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake --preset release
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake --build --preset release \
-	  --target faultline_model_bench faultline_trace_bench
+	  --target faultline_model_bench faultline_trace_bench faultline_iac_bench
 	$(BENCH_BUILD)/bench/faultline_model_bench --benchmark_counters_tabular=true \
 	  --benchmark_filter='/1048576$$' --benchmark_min_time=1
 	$(PY) bench/trace_compare.py --bench $(BENCH_BUILD)/bench/faultline_trace_bench
+	$(BENCH_BUILD)/bench/faultline_iac_bench --benchmark_min_time=1
 
 clean:
 	rm -rf $(BUILD)
