@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "faultline/iac/linker.h"
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
@@ -123,7 +124,7 @@ LinkReport ModelBuilder::LinkInfrastructure() {
   // Collect live entities once: IaC resources and traced (non-IaC) entities.
   std::vector<Resource> resources;
   std::vector<EntityId> traced;
-  std::set<EntityId> seen;
+  absl::flat_hash_set<EntityId> seen;
   for (const std::string& sg_id : SubgraphIds()) {
     const bool iac = StartsWith(sg_id, "iac/");
     for (EntityId e : SubgraphMembers(*FindSubgraph(sg_id))) {

@@ -118,6 +118,16 @@ struct RefTarget {
 };
 using RefIndex = absl::flat_hash_map<std::string, std::vector<RefTarget>>;
 
+// Whether some placement rule looks resources up by attribute `key` (only those are indexed).
+bool IsRuleTargetKey(std::string_view key) {
+  for (const internal::PlacementRule& rule : internal::PlacementRules()) {
+    if (rule.target == internal::PlacementRule::Target::kResource && rule.target_key == key) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string RefKey(std::string_view key, std::string_view value) {
   std::string out(key);
   out.push_back('\0');
@@ -197,7 +207,7 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       const std::string id = tf_id(inst.address);
       const std::uint32_t e = plan.Entity(id, EntityKind::kIacResource, sg, std::move(attrs), true);
       for (const auto& [k, v] : inst.attributes) {
-        ref_index[RefKey(k, v)].push_back({r.type, id, e});
+        if (IsRuleTargetKey(k)) ref_index[RefKey(k, v)].push_back({r.type, id, e});
       }
       instance_entities[ri].push_back(e);
       plan.edges.push_back({owner, e, EdgeKind::kContains, sg});
@@ -220,22 +230,23 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   std::vector<std::uint32_t> targets_scratch;
   for (std::uint32_t ri = 0; ri < state.resources.size(); ++ri) {
     const TerraformResource& r = state.resources[ri];
-    std::set<std::string> present;
+    std::vector<std::string_view> present;
     for (const std::string& d : r.depends_on) {
       if (by_address.contains(internal::ToAbsl(d))) {
-        present.insert(d);
+        present.push_back(d);
       } else {
         report.dangling_dependencies.push_back(StrCat(r.address, " -> ", d));
       }
     }
+    std::sort(present.begin(), present.end());
+    present.erase(std::unique(present.begin(), present.end()), present.end());
     std::vector<std::string> direct;
-    for (const std::string& d : present) {
+    for (std::string_view d : present) {
       bool implied = false;
-      for (const std::string& x : present) {
+      for (std::string_view x : present) {
         if (x == d) continue;
         const auto& xdeps = state.resources[by_address.at(internal::ToAbsl(x))].depends_on;
-        if (std::binary_search(xdeps.begin(), xdeps.end(), d) ||
-            std::find(xdeps.begin(), xdeps.end(), d) != xdeps.end()) {
+        if (std::find(xdeps.begin(), xdeps.end(), d) != xdeps.end()) {
           implied = true;
           break;
         }
@@ -243,7 +254,7 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       if (implied) {
         ++report.transitive_dependencies_removed;
       } else {
-        direct.push_back(d);
+        direct.emplace_back(d);
       }
     }
     const std::uint32_t sg = plan.Subgraph(module_subgraph(r.module));
@@ -293,7 +304,7 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       if (type == nullptr) continue;
       others.push_back({std::string(EntityIdString(e)), other_stack, &attrs});
       for (const auto& [k, v] : attrs) {
-        if (k.rfind("tf.", 0) == 0 || k.rfind("iac.", 0) == 0) continue;
+        if (!IsRuleTargetKey(k)) continue;
         other_index[RefKey(k, v)].push_back({*type, std::string(EntityIdString(e)), 0});
       }
     }

@@ -18,12 +18,12 @@
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
 #include "iac/attribute_filter.h"
+#include "iac/json_document.h"
 #include "ingest/json_reader.h"
 
 namespace faultline {
 namespace {
 
-using internal::JsonReader;
 using internal::JsonType;
 using internal::Leaf;
 using internal::SensitivePaths;
@@ -31,14 +31,6 @@ using internal::StrCat;
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-
-bool IsNumber(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
 }
 
 // Roots of references that name no resource.
@@ -89,56 +81,18 @@ std::vector<std::string> ChangedKeys(const Attributes& before, const Attributes&
   return out;
 }
 
-class PlanParser {
+class PlanParser : private internal::JsonDocumentReader {
  public:
-  PlanParser(std::string_view text, std::string_view name) : r_(text), text_(text), name_(name) {}
+  PlanParser(std::string_view text, std::string_view name) : JsonDocumentReader(text, name) {}
 
   absl::StatusOr<TerraformPlan> Parse();
 
  private:
-  absl::Status ShapeError(const char* expected, std::string_view path) {
-    r_.Fail(expected);
-    const absl::Status s = r_.status(name_);
-    if (s.ok() || path.empty()) return s;
-    return absl::Status(s.code(), StrCat(s.message(), " (at ", path, ")"));
-  }
-  // An error about the value that starts at `offset`: "NAME:LINE:COL: PATH: what".
-  absl::Status ErrorAt(std::size_t offset, std::string_view path, std::string_view what) {
-    const LineColumn lc = LineColumnAt(text_, offset);
-    return absl::InvalidArgumentError(
-        StrCat(name_, ":", lc.line, ":", lc.column, ": ", path, ": ", what));
-  }
   absl::Status LooksLikeState() {
     return absl::InvalidArgumentError(
         StrCat(name_, ": this looks like Terraform state, not plan JSON; give the output of "
                       "`terraform show -json PLANFILE` (use AddTerraformState for state)"));
   }
-  absl::Status CheckFormatVersion() {
-    const std::string_view fv = plan_.format_version;
-    const std::string_view major = fv.substr(0, fv.find('.'));
-    if (!IsNumber(major)) {
-      return absl::InvalidArgumentError(
-          StrCat(name_, ": format_version is not a version number (expected 1.x)"));
-    }
-    if (major != "1") {
-      return absl::FailedPreconditionError(StrCat(
-          name_, ": plan format_version ", major, ".x is not supported (expected 1.x)"));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status ReadString(std::string* out, std::string_view path) {
-    if (r_.Peek() == JsonType::kNull) {
-      r_.ReadNull();
-      out->clear();
-      return absl::OkStatus();
-    }
-    std::string_view s;
-    if (!r_.ReadString(&s)) return ShapeError("a string", path);
-    out->assign(s.data(), s.size());
-    return absl::OkStatus();
-  }
-  absl::Status ReadStringList(std::vector<std::string>* out, std::string_view path);
 
   absl::Status ReadChanges();
   absl::Status ReadChange(std::string_view path);
@@ -151,39 +105,16 @@ class PlanParser {
   // reading constant values.
   void CollectReferences(std::vector<std::string>* out);
 
-  JsonReader r_;
-  std::string_view text_;
-  std::string_view name_;
   TerraformPlan plan_;
   bool is_plan_ = false;
   bool have_values_ = false;
   absl::flat_hash_set<std::string> seen_;
   std::vector<Leaf> before_leaves_;
   std::vector<Leaf> after_leaves_;
-  std::string prefix_;
 };
 
-absl::Status PlanParser::ReadStringList(std::vector<std::string>* out, std::string_view path) {
-  if (r_.Peek() == JsonType::kNull) {
-    r_.ReadNull();
-    return absl::OkStatus();
-  }
-  if (!r_.BeginArray()) return ShapeError("an array of strings", path);
-  std::size_t i = 0;
-  while (r_.NextElement()) {
-    std::string_view s;
-    if (!r_.ReadString(&s)) return ShapeError("a string", StrCat(path, "[", i, "]"));
-    out->emplace_back(s);
-    ++i;
-  }
-  return absl::OkStatus();
-}
-
 absl::Status PlanParser::ReadChanges() {
-  if (r_.Peek() == JsonType::kNull) {
-    r_.ReadNull();
-    return absl::OkStatus();
-  }
+  if (SkipNull()) return absl::OkStatus();
   if (!r_.BeginArray()) return ShapeError("an array", "resource_changes");
   std::size_t i = 0;
   while (r_.NextElement()) {
@@ -266,14 +197,11 @@ absl::Status PlanParser::ReadChangeBody(std::string_view path, TerraformPlannedC
         return ShapeError("an object", StrCat(path, ".", key));
       }
       std::vector<Leaf>* leaves = key == "before" ? &before_leaves_ : &after_leaves_;
-      prefix_.clear();
-      internal::FlattenValue(r_, prefix_, leaves);
+      FlattenInto(leaves);
     } else if (key == "before_sensitive" || key == "after_sensitive") {
-      prefix_.clear();
-      internal::ReadSensitiveValues(r_, prefix_, &sensitive);
+      ReadSensitiveInto(&sensitive);
     } else if (key == "after_unknown") {
-      prefix_.clear();
-      internal::ReadSensitiveValues(r_, prefix_, &unknown);
+      ReadSensitiveInto(&unknown);
     } else {
       r_.Skip();  // replace_paths, importing, generated_config (configuration text)
     }
@@ -292,10 +220,7 @@ absl::Status PlanParser::ReadChangeBody(std::string_view path, TerraformPlannedC
 }
 
 absl::Status PlanParser::ReadConfiguration() {
-  if (r_.Peek() == JsonType::kNull) {
-    r_.ReadNull();
-    return absl::OkStatus();
-  }
+  if (SkipNull()) return absl::OkStatus();
   if (!r_.BeginObject()) return ShapeError("an object", "configuration");
   std::string_view key;
   while (r_.NextKey(&key)) {
@@ -309,19 +234,13 @@ absl::Status PlanParser::ReadConfiguration() {
 }
 
 absl::Status PlanParser::ReadModule(const std::string& prefix, std::string_view path) {
-  if (r_.Peek() == JsonType::kNull) {
-    r_.ReadNull();
-    return absl::OkStatus();
-  }
+  if (SkipNull()) return absl::OkStatus();
   if (!r_.BeginObject()) return ShapeError("an object", path);
   std::string_view key;
   while (r_.NextKey(&key)) {
     if (key == "resources") {
       const std::string rpath = StrCat(path, ".resources");
-      if (r_.Peek() == JsonType::kNull) {
-        r_.ReadNull();
-        continue;
-      }
+      if (SkipNull()) continue;
       if (!r_.BeginArray()) return ShapeError("an array", rpath);
       std::size_t i = 0;
       while (r_.NextElement()) {
@@ -329,10 +248,7 @@ absl::Status PlanParser::ReadModule(const std::string& prefix, std::string_view 
       }
     } else if (key == "module_calls") {
       const std::string cpath = StrCat(path, ".module_calls");
-      if (r_.Peek() == JsonType::kNull) {
-        r_.ReadNull();
-        continue;
-      }
+      if (SkipNull()) continue;
       if (!r_.BeginObject()) return ShapeError("an object", cpath);
       std::string_view call;
       while (r_.NextKey(&call)) {
@@ -435,21 +351,15 @@ void PlanParser::CollectReferences(std::vector<std::string>* out) {
 }
 
 absl::StatusOr<TerraformPlan> PlanParser::Parse() {
-  if (r_.Peek() != JsonType::kObject) {
-    if (r_.Peek() == JsonType::kInvalid) {
-      r_.Skip();  // records the syntax error, or "a value" at the end of an empty input
-      return r_.status(name_);
-    }
-    r_.Fail("an object");
-    return absl::InvalidArgumentError(
-        StrCat(r_.status(name_).message(), " (not a Terraform plan)"));
-  }
-  r_.BeginObject();
+  FAULTLINE_RETURN_IF_ERROR(BeginDocument("Terraform plan"));
   std::string_view key;
   while (r_.NextKey(&key)) {
     if (key == "format_version") {
       FAULTLINE_RETURN_IF_ERROR(ReadString(&plan_.format_version, "format_version"));
-      if (!plan_.format_version.empty()) FAULTLINE_RETURN_IF_ERROR(CheckFormatVersion());
+      if (!plan_.format_version.empty()) {
+        FAULTLINE_RETURN_IF_ERROR(
+            CheckFormatVersion(plan_.format_version, "plan format_version"));
+      }
     } else if (key == "terraform_version") {
       FAULTLINE_RETURN_IF_ERROR(ReadString(&plan_.terraform_version, "terraform_version"));
     } else if (key == "resource_changes") {

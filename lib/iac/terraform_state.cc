@@ -17,31 +17,22 @@
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
 #include "iac/attribute_filter.h"
+#include "iac/json_document.h"
 #include "ingest/json_reader.h"
 
 namespace faultline {
 namespace {
 
-using internal::JsonReader;
 using internal::JsonType;
 using internal::StrCat;
 
 using internal::Leaf;
 using internal::ReadIndexKey;
 using internal::ReadSensitiveAttributes;
-using internal::ReadSensitiveValues;
 using internal::SensitivePaths;
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool IsNumber(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
 }
 
 // --- addresses ---------------------------------------------------------------------------
@@ -65,44 +56,17 @@ void SortUnique(std::vector<std::string>* v) {
 
 // --- the parser --------------------------------------------------------------------------
 
-class StateParser {
+class StateParser : private internal::JsonDocumentReader {
  public:
-  StateParser(std::string_view text, std::string_view name) : r_(text), text_(text), name_(name) {}
+  StateParser(std::string_view text, std::string_view name) : JsonDocumentReader(text, name) {}
 
   absl::StatusOr<TerraformState> Parse();
 
  private:
-  // A shape error at the next value, naming the JSON path.
-  absl::Status ShapeError(const char* expected, std::string_view path) {
-    r_.Fail(expected);
-    return AtPath(r_.status(name_), path);
-  }
-  static absl::Status AtPath(const absl::Status& s, std::string_view path) {
-    if (s.ok() || path.empty()) return s;
-    return absl::Status(s.code(), StrCat(s.message(), " (at ", path, ")"));
-  }
-  // An error about the value that starts at `offset`: "NAME:LINE:COL: PATH: what".
-  absl::Status ErrorAt(std::size_t offset, std::string_view path, std::string_view what) {
-    const LineColumn lc = LineColumnAt(text_, offset);
-    return absl::InvalidArgumentError(
-        StrCat(name_, ":", lc.line, ":", lc.column, ": ", path, ": ", what));
-  }
   void Defer(absl::Status s) {
     if (deferred_.ok()) deferred_ = std::move(s);
   }
 
-  absl::Status ReadString(std::string* out, std::string_view path) {
-    std::string_view s;
-    if (r_.Peek() == JsonType::kNull) {
-      r_.ReadNull();
-      out->clear();
-      return absl::OkStatus();
-    }
-    if (!r_.ReadString(&s)) return ShapeError("a string", path);
-    out->assign(s.data(), s.size());
-    return absl::OkStatus();
-  }
-  absl::Status ReadStringList(std::vector<std::string>* out, std::string_view path);
   absl::Status ReadOutputNames(std::string_view path);
 
   // Raw state v4.
@@ -121,9 +85,6 @@ class StateParser {
 
   void Finish();
 
-  JsonReader r_;
-  std::string_view text_;
-  std::string_view name_;
   TerraformState state_;
   absl::Status deferred_;
   bool is_plan_ = false;
@@ -131,30 +92,10 @@ class StateParser {
   bool have_values_ = false;
   std::vector<TerraformResource> show_resources_;  // one instance each, before grouping
   std::vector<Leaf> leaves_;
-  std::string prefix_;
 };
 
-absl::Status StateParser::ReadStringList(std::vector<std::string>* out, std::string_view path) {
-  if (r_.Peek() == JsonType::kNull) {
-    r_.ReadNull();
-    return absl::OkStatus();
-  }
-  if (!r_.BeginArray()) return ShapeError("an array of strings", path);
-  std::size_t i = 0;
-  while (r_.NextElement()) {
-    std::string_view s;
-    if (!r_.ReadString(&s)) return ShapeError("a string", StrCat(path, "[", i, "]"));
-    out->emplace_back(s);
-    ++i;
-  }
-  return absl::OkStatus();
-}
-
 absl::Status StateParser::ReadOutputNames(std::string_view path) {
-  if (r_.Peek() == JsonType::kNull) {
-    r_.ReadNull();
-    return absl::OkStatus();
-  }
+  if (SkipNull()) return absl::OkStatus();
   if (!r_.BeginObject()) return ShapeError("an object", path);
   std::string_view key;
   while (r_.NextKey(&key)) {
@@ -175,10 +116,7 @@ void StateParser::FilterAttributes(const SensitivePaths& sensitive, std::string_
 }
 
 absl::Status StateParser::ReadRawResources() {
-  if (r_.Peek() == JsonType::kNull) {
-    r_.ReadNull();
-    return absl::OkStatus();
-  }
+  if (SkipNull()) return absl::OkStatus();
   if (!r_.BeginArray()) return ShapeError("an array", "resources");
   std::size_t index = 0;
   while (r_.NextElement()) {
@@ -213,10 +151,7 @@ absl::Status StateParser::ReadRawResource(std::size_t index) {
       FAULTLINE_RETURN_IF_ERROR(ReadString(&res.provider, StrCat(path, ".provider")));
     } else if (key == "instances") {
       const std::string ipath = StrCat(path, ".instances");
-      if (r_.Peek() == JsonType::kNull) {
-        r_.ReadNull();
-        continue;
-      }
+      if (SkipNull()) continue;
       if (!r_.BeginArray()) return ShapeError("an array", ipath);
       std::size_t i = 0;
       while (r_.NextElement()) {
@@ -264,14 +199,10 @@ absl::Status StateParser::ReadRawInstance(TerraformResource* res, std::string_vi
       if (r_.Peek() != JsonType::kObject && r_.Peek() != JsonType::kNull) {
         return ShapeError("an object", StrCat(path, ".attributes"));
       }
-      prefix_.clear();
-      internal::FlattenValue(r_, prefix_, &leaves_);
+      FlattenInto(&leaves_);
     } else if (key == "attributes_flat") {
       // Pre-0.12 flatmap attributes, already flattened ("tags.%" counts are not values).
-      if (r_.Peek() == JsonType::kNull) {
-        r_.ReadNull();
-        continue;
-      }
+      if (SkipNull()) continue;
       if (!r_.BeginObject()) return ShapeError("an object", StrCat(path, ".attributes_flat"));
       std::string_view k;
       while (r_.NextKey(&k)) {
@@ -304,10 +235,7 @@ absl::Status StateParser::ReadRawInstance(TerraformResource* res, std::string_vi
 }
 
 absl::Status StateParser::ReadShowValues() {
-  if (r_.Peek() == JsonType::kNull) {
-    r_.ReadNull();
-    return absl::OkStatus();
-  }
+  if (SkipNull()) return absl::OkStatus();
   if (!r_.BeginObject()) return ShapeError("an object", "values");
   std::string_view key;
   while (r_.NextKey(&key)) {
@@ -323,10 +251,7 @@ absl::Status StateParser::ReadShowValues() {
 }
 
 absl::Status StateParser::ReadShowModule(std::string_view path) {
-  if (r_.Peek() == JsonType::kNull) {
-    r_.ReadNull();
-    return absl::OkStatus();
-  }
+  if (SkipNull()) return absl::OkStatus();
   if (!r_.BeginObject()) return ShapeError("an object", path);
   std::vector<TerraformResource> mine;
   std::string module;
@@ -336,10 +261,7 @@ absl::Status StateParser::ReadShowModule(std::string_view path) {
       FAULTLINE_RETURN_IF_ERROR(ReadString(&module, StrCat(path, ".address")));
     } else if (key == "resources") {
       const std::string rpath = StrCat(path, ".resources");
-      if (r_.Peek() == JsonType::kNull) {
-        r_.ReadNull();
-        continue;
-      }
+      if (SkipNull()) continue;
       if (!r_.BeginArray()) return ShapeError("an array", rpath);
       std::size_t i = 0;
       while (r_.NextElement()) {
@@ -351,10 +273,7 @@ absl::Status StateParser::ReadShowModule(std::string_view path) {
       }
     } else if (key == "child_modules") {
       const std::string cpath = StrCat(path, ".child_modules");
-      if (r_.Peek() == JsonType::kNull) {
-        r_.ReadNull();
-        continue;
-      }
+      if (SkipNull()) continue;
       if (!r_.BeginArray()) return ShapeError("an array", cpath);
       std::size_t i = 0;
       while (r_.NextElement()) {
@@ -404,11 +323,9 @@ absl::Status StateParser::ReadShowResource(std::string_view path,
       if (r_.Peek() != JsonType::kObject && r_.Peek() != JsonType::kNull) {
         return ShapeError("an object", StrCat(path, ".values"));
       }
-      prefix_.clear();
-      internal::FlattenValue(r_, prefix_, &leaves_);
+      FlattenInto(&leaves_);
     } else if (key == "sensitive_values") {
-      prefix_.clear();
-      ReadSensitiveValues(r_, prefix_, &sensitive);
+      ReadSensitiveInto(&sensitive);
     } else if (key == "depends_on") {
       FAULTLINE_RETURN_IF_ERROR(ReadStringList(&res.depends_on, StrCat(path, ".depends_on")));
     } else if (key == "tainted") {
@@ -489,16 +406,7 @@ void StateParser::Finish() {
 }
 
 absl::StatusOr<TerraformState> StateParser::Parse() {
-  if (r_.Peek() != JsonType::kObject) {
-    if (r_.Peek() == JsonType::kInvalid) {
-      r_.Skip();  // records the syntax error, or "a value" at the end of an empty input
-      return r_.status(name_);
-    }
-    r_.Fail("an object");
-    return absl::InvalidArgumentError(
-        StrCat(r_.status(name_).message(), " (not a Terraform state)"));
-  }
-  r_.BeginObject();
+  FAULTLINE_RETURN_IF_ERROR(BeginDocument("Terraform state"));
   std::uint64_t version = 0;
   std::string_view key;
   while (r_.NextKey(&key)) {
@@ -553,16 +461,7 @@ absl::StatusOr<TerraformState> StateParser::Parse() {
     state_.format_version.clear();
     show_resources_.clear();
   } else if (!state_.format_version.empty()) {
-    const std::string_view fv = state_.format_version;
-    const std::string_view major = fv.substr(0, fv.find('.'));
-    if (!IsNumber(major)) {
-      return absl::InvalidArgumentError(
-          StrCat(name_, ": format_version is not a version number (expected 1.x)"));
-    }
-    if (major != "1") {
-      return absl::FailedPreconditionError(
-          StrCat(name_, ": format_version ", major, ".x is not supported (expected 1.x)"));
-    }
+    FAULTLINE_RETURN_IF_ERROR(CheckFormatVersion(state_.format_version, "format_version"));
     if (is_plan_ && !have_values_) {
       return absl::InvalidArgumentError(
           StrCat(name_, ": this is plan JSON, not state; give `terraform show -json` of a "
