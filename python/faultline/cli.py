@@ -157,7 +157,7 @@ def summarize(snapshot: Snapshot, out: IO[str]) -> None:
     for service in snapshot.entities_of_kind("service"):
         deps = _dependencies(snapshot, service)
         w(f"  {service}\n")
-        calls = [f"{t} ({k})" for t, k in deps if k != "runs_on"]
+        calls = [f"{t} ({k})" for t, k in deps if k not in ("runs_on", "contains")]
         hosts = [t for t, k in deps if k == "runs_on"]
         w("    depends on: " + (", ".join(calls) if calls else "(nothing)") + "\n")
         if hosts:
