@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "faultline/ingest/span.h"
+#include "ingest/attribute_cache.h"
 #include "ingest/json_reader.h"
 
 namespace faultline::internal {
@@ -61,43 +62,6 @@ inline void CompleteResource(ResourceInfo& resource) {
     resource.deployment.assign(deployment.data(), deployment.size());
   }
 }
-
-// AttributeLookupCache: LookupAttribute() behind a small direct-mapped cache, for inputs
-// that repeat the same attribute keys on every span. Not thread-safe.
-class AttributeLookupCache {
- public:
-  AttributeTarget Lookup(std::string_view key) {
-    Entry& e = entries_[Slot(key)];
-    if (e.valid && std::string_view(e.key) == key) return e.target;
-    e.target = LookupAttribute(key);
-    e.key.assign(key.data(), key.size());
-    e.valid = true;
-    return e.target;
-  }
-
- private:
-  static constexpr std::size_t kSlots = 256;
-  struct Entry {
-    std::string key;
-    AttributeTarget target = AttributeTarget::kNone;
-    bool valid = false;
-  };
-  static std::size_t Slot(std::string_view key) {
-    std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
-    if (key.size() >= 8) {
-      std::uint64_t head, tail;
-      std::memcpy(&head, key.data(), 8);
-      std::memcpy(&tail, key.data() + key.size() - 8, 8);
-      h ^= head * 0xC2B2AE3D27D4EB4FULL;
-      h ^= tail * 0x165667B19E3779F9ULL;
-    } else {
-      for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
-    }
-    return static_cast<std::size_t>((h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ULL >> 56) &
-           (kSlots - 1);
-  }
-  Entry entries_[kSlots];
-};
 
 // KeyIs(): `key` equals the lowerCamelCase or the snake_case spelling.
 inline bool KeyIs(std::string_view key, std::string_view camel, std::string_view snake) {

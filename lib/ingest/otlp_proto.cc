@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "faultline/internal/str_cat.h"
+#include "ingest/attribute_cache.h"
 #include "ingest/protowire.h"
 #include "ingest/trace_parsers.h"
 
@@ -73,46 +74,6 @@ void ClearResource(ResourceInfo& r) {
     s->clear();
   }
 }
-
-// AttributeCache: LookupAttribute() memoized by key content for the length of one parse
-// (entries point into the input). The same few keys repeat on every span; a hit costs a
-// multiply and a memcmp instead of a hash-map probe.
-class AttributeCache {
- public:
-  AttributeTarget Lookup(std::string_view key) {
-    Entry& e = entries_[Slot(key)];
-    if (e.data != nullptr && e.size == key.size() &&
-        std::memcmp(e.data, key.data(), key.size()) == 0) {
-      return e.target;
-    }
-    e.data = key.data();
-    e.size = key.size();
-    e.target = LookupAttribute(key);
-    return e.target;
-  }
-
- private:
-  static constexpr int kBits = 9;
-  struct Entry {
-    const char* data = nullptr;
-    std::size_t size = 0;
-    AttributeTarget target = AttributeTarget::kNone;
-  };
-  static std::size_t Slot(std::string_view k) {
-    std::uint64_t a = k.size();
-    std::uint64_t b = 0;
-    if (k.size() >= 8) {
-      std::memcpy(&b, k.data(), 8);
-      a ^= b;
-      std::memcpy(&b, k.data() + k.size() - 8, 8);
-    } else {
-      for (char c : k) b = (b << 8) | static_cast<unsigned char>(c);
-    }
-    const std::uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
-    return static_cast<std::size_t>(h >> (64 - kBits));
-  }
-  Entry entries_[1 << kBits];
-};
 
 // Why a span is skipped; kMalformed carries a WireError.
 enum class SpanVerdict : std::uint8_t {
@@ -200,7 +161,7 @@ class OtlpProtoParser {
   std::size_t scope_index_ = 0;
   std::size_t span_index_ = 0;
 
-  AttributeCache attributes_;
+  AttributeLookupCache attributes_;
 
   // Per span, reused.
   SpanRecord span_;
