@@ -218,7 +218,15 @@ void TraceAssembler::AnalyzeAndRelease(const TraceId& id) {
   if (last_slot_ == slot) last_slot_ = kNone;
 }
 
+void TraceAssembler::DropOldBuckets() {
+  if (options_.retention_ns <= 0) return;
+  const std::int64_t keep_from = watermark_ - options_.retention_ns;
+  for (auto& [key, stats] : edge_stats_) stats->DropBefore(keep_from);
+  for (auto& [key, stats] : entity_stats_) stats->DropBefore(keep_from);
+}
+
 void TraceAssembler::FlushExpired() {
+  DropOldBuckets();
   const std::int64_t horizon = std::max<std::int64_t>(options_.pairing_horizon_ns, 0);
   const std::int64_t cutoff = watermark_ - horizon;
   const std::size_t cap = std::max<std::size_t>(options_.max_pending_traces, 1);
@@ -247,6 +255,7 @@ void TraceAssembler::FlushAll() {
   for (const auto& [id, slot] : pending_) all.emplace_back(buffers_[slot].last_seen, id);
   std::sort(all.begin(), all.end(), OlderFirst);
   for (const auto& [last_seen, id] : all) AnalyzeAndRelease(id);
+  DropOldBuckets();
   buffers_.clear();
   free_buffers_.clear();
   last_slot_ = kNone;

@@ -121,6 +121,8 @@ class TraceAssembler : public SpanSink {
   std::uint32_t InternPeer(const SpanRecord& span);
   std::uint32_t MakePeer(const SpanRecord& span);
   void FlushExpired();
+  // Drops statistics buckets older than TraceOptions::retention_ns behind the watermark.
+  void DropOldBuckets();
   void AnalyzeAndRelease(const TraceId& id);
   void Analyze(TraceBuffer& trace);
   void ResolveLinks(const TraceBuffer& trace);

@@ -193,5 +193,6 @@ class ModelBuilder:
         operations: bool = ...,
         placement: bool = ...,
         name: Optional[str] = ...,
+        retention_s: Optional[float] = ...,
     ) -> Dict[str, Any]: ...
     def freeze(self) -> Snapshot: ...

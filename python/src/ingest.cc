@@ -292,7 +292,7 @@ sides.)doc");
       [](ModelBuilder& b, const py::object& sources, std::optional<std::string> format,
          std::optional<py::dict> mapping, std::optional<std::string> environment,
          std::optional<double> pairing_horizon_s, bool operations, bool placement,
-         std::optional<std::string> name) {
+         std::optional<std::string> name, std::optional<double> retention_s) {
         TraceOptions options;
         if (format) {
           options.format = ValueOrThrow(ParseTraceFormat(*format, &options.csv));
@@ -307,6 +307,7 @@ sides.)doc");
         }
         options.operations = operations;
         options.placement = placement;
+        if (retention_s) options.retention_ns = static_cast<std::int64_t>(*retention_s * 1e9);
         std::vector<InputSource> inputs;
         const bool many = py::isinstance<py::list>(sources) || py::isinstance<py::tuple>(sources);
         if (many) {
@@ -345,6 +346,7 @@ sides.)doc");
       py::arg("source"), py::arg("format") = py::none(), py::arg("mapping") = py::none(),
       py::arg("environment") = py::none(), py::arg("pairing_horizon_s") = py::none(),
       py::arg("operations") = true, py::arg("placement") = true, py::arg("name") = py::none(),
+      py::arg("retention_s") = py::none(),
       R"doc(Reads trace files (or bytes) into the "traces/ENV" subgraphs.
 
 `source` is a path, bytes, or a list of them read as one stream (traces may span files).
@@ -352,6 +354,8 @@ sides.)doc");
 "rcaeval"; gzip and zstd are read transparently. `mapping` names CSV columns (keys of
 CsvMapping: trace_id, span_id, parent_span_id, service, pod, operation, start, end,
 duration, kind, status, root_parent_value, start_unit/duration_unit in ns/us/ms/s).
+`retention_s` drops statistics buckets older than that, behind the newest span, while
+reading (None keeps every bucket).
 
 Returns the accounting: spans_read, spans_accepted, rejected (reason -> count), errors (the
 first few, with file and line or offset), and a summary of what the traces became; for a

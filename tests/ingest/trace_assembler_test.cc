@@ -382,6 +382,30 @@ TEST_F(TraceAssemblerTest, ReplacingTheTracesSubgraphMidStreamRebuildsWhatWasCac
   EXPECT_TRUE(FindEdge(snap, "entry_point:frontend/GET /", "service:frontend", EdgeKind::kCalls));
 }
 
+TEST_F(TraceAssemblerTest, RetentionDropsOldStatisticsBucketsWhileStreaming) {
+  ModelBuilder builder;
+  TraceOptions options;
+  options.retention_ns = 60'000 * kMs;  // one minute
+  options.pairing_horizon_ns = 1'000 * kMs;
+  TraceAssembler assembler(&builder, options);
+  const auto fe = assembler.AddResource(Resource("frontend"));
+  // One request every 2 ms for 10 minutes of event time.
+  for (int i = 0; i < 300'000; ++i) {
+    SpanRecord s = Span(1, 0, fe, "GET /", SpanKind::kServer, 2 * i, 2 * i + 1);
+    s.trace_id = TraceId{0, static_cast<std::uint64_t>(i + 1)};
+    assembler.AddSpan(s);
+  }
+  assembler.FlushAll();
+  auto snap = builder.Freeze();
+  ASSERT_TRUE(snap.ok());
+  const WindowedStats* stats = snap->EntityStats(*snap->Find("service:frontend"));
+  ASSERT_NE(stats, nullptr);
+  // Ten-second buckets: 60 minutes' worth would be 60; about the last minute is kept.
+  EXPECT_LE(stats->buckets().size(), 12u);
+  EXPECT_GE(stats->buckets().size(), 6u);
+  EXPECT_EQ(assembler.summary().traces, 300'000u);
+}
+
 TEST_F(TraceAssemblerTest, EnormousTracesAreAnalysedInPartsAndCounted) {
   ModelBuilder builder;
   TraceOptions options;

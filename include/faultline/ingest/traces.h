@@ -82,6 +82,9 @@ struct TraceOptions {
   std::size_t max_pending_traces = 100'000;
   // A trace with more spans than this is analysed in parts (bounds memory; counted).
   std::size_t max_spans_per_trace = 100'000;
+  // Statistics buckets older than this, behind the newest span seen, are dropped while
+  // streaming (bounds memory on long inputs); 0 keeps every bucket.
+  std::int64_t retention_ns = 0;
   bool operations = true;  // build the operation subgraph
   bool placement = true;   // build the placement subgraph
   // How many error messages a report keeps verbatim (all are counted).
