@@ -266,20 +266,11 @@ class JaegerParser {
         continue;
       }
       if (key == "traceID") {
-        if (!pool_.ReadString(r, &trace_hex)) {
-          set_bad("bad trace id");
-          r.Skip();
-        }
+        pool_.ReadStringOr(r, &trace_hex, "bad trace id", &bad);
       } else if (key == "spanID") {
-        if (!pool_.ReadString(r, &span_hex)) {
-          set_bad("bad span id");
-          r.Skip();
-        }
+        pool_.ReadStringOr(r, &span_hex, "bad span id", &bad);
       } else if (key == "operationName") {
-        if (!pool_.ReadString(r, &s.name)) {
-          set_bad("bad name");
-          r.Skip();
-        }
+        pool_.ReadStringOr(r, &s.name, "bad name", &bad);
       } else if (key == "references") {
         References(r);
       } else if (key == "startTime") {
@@ -310,10 +301,7 @@ class JaegerParser {
           }
         }
       } else if (key == "processID") {
-        if (!pool_.ReadString(r, &process_id)) {
-          set_bad("bad process id");
-          r.Skip();
-        }
+        pool_.ReadStringOr(r, &process_id, "bad process id", &bad);
       } else if (key == "process") {
         ResourceInfo resource;
         if (Process(r, &resource)) {
@@ -575,30 +563,15 @@ class ZipkinParser {
         continue;
       }
       if (key == "traceId") {
-        if (!pool_.ReadString(r, &trace_hex)) {
-          set_bad("bad trace id");
-          r.Skip();
-        }
+        pool_.ReadStringOr(r, &trace_hex, "bad trace id", &bad);
       } else if (key == "id") {
-        if (!pool_.ReadString(r, &id_hex)) {
-          set_bad("bad span id");
-          r.Skip();
-        }
+        pool_.ReadStringOr(r, &id_hex, "bad span id", &bad);
       } else if (key == "parentId") {
-        if (!pool_.ReadString(r, &parent_hex)) {
-          set_bad("bad parent span id");
-          r.Skip();
-        }
+        pool_.ReadStringOr(r, &parent_hex, "bad parent span id", &bad);
       } else if (key == "name") {
-        if (!pool_.ReadString(r, &s.name)) {
-          set_bad("bad name");
-          r.Skip();
-        }
+        pool_.ReadStringOr(r, &s.name, "bad name", &bad);
       } else if (key == "kind") {
-        if (!pool_.ReadString(r, &kind)) {
-          set_bad("bad kind");
-          r.Skip();
-        }
+        pool_.ReadStringOr(r, &kind, "bad kind", &bad);
       } else if (key == "timestamp") {
         have_timestamp = true;
         if (!r.ReadInt64(&timestamp_us)) {

@@ -32,6 +32,14 @@ class StringPool {
     if (!out->empty() && out->data() == slot->data()) ++used_;
     return true;
   }
+  // ReadStringOr(): ReadString(), or else records `reason` in *bad (the first reason
+  // wins) and skips the value: a span field of the wrong type.
+  void ReadStringOr(JsonReader& r, std::string_view* out, const char* reason,
+                    const char** bad) {
+    if (ReadString(r, out)) return;
+    if (*bad == nullptr) *bad = reason;
+    r.Skip();
+  }
   void Clear() { used_ = 0; }
 
  private:
