@@ -11,6 +11,7 @@
 #include "ingest/trace_assembler.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "faultline/internal/str_cat.h"
 
@@ -169,11 +170,11 @@ void TraceAssembler::AddSpan(const SpanRecord& s) {
     buffers_[slot].id = s.trace_id;
     buffers_[slot].spans.reserve(16);
     buffers_[slot].last_seen = c.end;
+    oldest_pending_ = std::min(oldest_pending_, c.end);
   }
   last_slot_ = slot;
   TraceBuffer& t = buffers_[slot];
   t.last_arrival = ++arrivals_;
-  c.links_begin = static_cast<std::uint32_t>(t.links.size());
   c.links_count = static_cast<std::uint16_t>(std::min<std::size_t>(s.links.size(), 0xffff));
   for (std::size_t i = 0; i < c.links_count; ++i) t.links.push_back(s.links[i]);
   links_seen_ = links_seen_ || c.links_count > 0;
@@ -196,10 +197,14 @@ void TraceAssembler::AddSpan(const SpanRecord& s) {
 namespace {
 
 // Oldest first; ties by trace id, so the analysis order never depends on hash-map order.
-bool OlderFirst(const std::pair<std::int64_t, TraceId>& a,
-                const std::pair<std::int64_t, TraceId>& b) {
-  if (a.first != b.first) return a.first < b.first;
-  return a.second.hi != b.second.hi ? a.second.hi < b.second.hi : a.second.lo < b.second.lo;
+struct DueTrace {
+  std::int64_t last_seen;
+  TraceId id;
+  std::uint32_t slot;
+};
+bool OlderFirst(const DueTrace& a, const DueTrace& b) {
+  if (a.last_seen != b.last_seen) return a.last_seen < b.last_seen;
+  return a.id.hi != b.id.hi ? a.id.hi < b.id.hi : a.id.lo < b.id.lo;
 }
 
 }  // namespace
@@ -208,6 +213,26 @@ void TraceAssembler::AnalyzeAndRelease(const TraceId& id) {
   auto it = pending_.find(id);
   const std::uint32_t slot = it->second;
   pending_.erase(it);
+  ReleaseSlot(slot);
+}
+
+void TraceAssembler::ReleaseSlots(const std::vector<std::uint32_t>& slots) {
+  // Buffers waited in memory since their spans arrived: each is fetched a few traces ahead
+  // of its analysis (the buffer's header first, then its spans).
+  constexpr std::size_t kHeaderAhead = 4, kSpansAhead = 2;
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    if (k + kHeaderAhead < slots.size()) __builtin_prefetch(&buffers_[slots[k + kHeaderAhead]]);
+    if (k + kSpansAhead < slots.size()) {
+      const std::vector<CompactSpan>& ahead = buffers_[slots[k + kSpansAhead]].spans;
+      const char* p = reinterpret_cast<const char*>(ahead.data());
+      const std::size_t bytes = std::min<std::size_t>(ahead.size() * sizeof(CompactSpan), 2048);
+      for (std::size_t off = 0; off < bytes; off += 64) __builtin_prefetch(p + off);
+    }
+    ReleaseSlot(slots[k]);
+  }
+}
+
+void TraceAssembler::ReleaseSlot(std::uint32_t slot) {
   Analyze(buffers_[slot]);
   TraceBuffer& t = buffers_[slot];
   t.spans.clear();
@@ -231,34 +256,50 @@ void TraceAssembler::FlushExpired() {
   const std::int64_t cutoff = watermark_ - horizon;
   const std::size_t cap = std::max<std::size_t>(options_.max_pending_traces, 1);
   const bool over_cap = pending_.size() > cap;
-  std::vector<std::pair<std::int64_t, TraceId>> due;
+  // No pending trace ended before oldest_pending_: nothing can have expired yet.
+  if (!over_cap && oldest_pending_ >= cutoff) return;
+  std::vector<DueTrace> due;
+  std::int64_t oldest_kept = std::numeric_limits<std::int64_t>::max();
   for (const auto& [id, slot] : pending_) {
-    if (over_cap || (buffers_[slot].last_seen < cutoff &&
-                     arrivals_ - buffers_[slot].last_arrival >= kArrivalSlack)) {
-      due.emplace_back(buffers_[slot].last_seen, id);
+    const TraceBuffer& t = buffers_[slot];
+    if (over_cap || (t.last_seen < cutoff && arrivals_ - t.last_arrival >= kArrivalSlack)) {
+      due.push_back({t.last_seen, id, slot});
+    } else {
+      oldest_kept = std::min(oldest_kept, t.last_seen);
     }
   }
   // Expired traces always go; over the cap, the oldest more until 90 % of it remain.
   std::sort(due.begin(), due.end(), OlderFirst);
   const std::size_t target = over_cap ? cap * 9 / 10 : pending_.size();
-  for (const auto& [last_seen, id] : due) {
-    if (pending_.size() <= target && (last_seen >= cutoff ||
-        arrivals_ - buffers_[pending_.at(id)].last_arrival < kArrivalSlack)) {
+  std::vector<std::uint32_t> slots;
+  for (const DueTrace& d : due) {
+    if (pending_.size() - slots.size() <= target &&
+        (d.last_seen >= cutoff || arrivals_ - buffers_[d.slot].last_arrival < kArrivalSlack)) {
+      oldest_kept = std::min(oldest_kept, d.last_seen);
       continue;
     }
-    AnalyzeAndRelease(id);
+    slots.push_back(d.slot);
   }
+  oldest_pending_ = oldest_kept;
+  for (const std::uint32_t slot : slots) pending_.erase(buffers_[slot].id);
+  ReleaseSlots(slots);
 }
 
 void TraceAssembler::FlushAll() {
-  std::vector<std::pair<std::int64_t, TraceId>> all;
-  for (const auto& [id, slot] : pending_) all.emplace_back(buffers_[slot].last_seen, id);
+  std::vector<DueTrace> all;
+  all.reserve(pending_.size());
+  for (const auto& [id, slot] : pending_) all.push_back({buffers_[slot].last_seen, id, slot});
   std::sort(all.begin(), all.end(), OlderFirst);
-  for (const auto& [last_seen, id] : all) AnalyzeAndRelease(id);
+  std::vector<std::uint32_t> slots;
+  slots.reserve(all.size());
+  for (const DueTrace& d : all) slots.push_back(d.slot);
+  pending_.clear();
+  ReleaseSlots(slots);
   DropOldBuckets();
   buffers_.clear();
   free_buffers_.clear();
   last_slot_ = kNone;
+  oldest_pending_ = std::numeric_limits<std::int64_t>::max();
 }
 
 // --- Model access (cached) -------------------------------------------------------------
@@ -453,30 +494,23 @@ void TraceAssembler::RecordUnpaired(ResourceState& r, const CompactSpan& call,
     ++summary_.unpaired_client_spans;
     return;
   }
-  const std::int64_t d = call.end - call.start;
+  const SketchValue d = SketchValue::Of(call.end - call.start);
   const EntityId target = PeerEntity(peer, r.traces);
   if (peers_[peer].kind == EntityKind::kQueue) {  // published; no consumer seen (yet)
-    if (WindowedStats* e = EdgeStats(r.traces, r.service, target, EdgeKind::kAsync)) {
-      BucketStats& b = e->Bucket(call.start);
-      ++b.requests;
-      b.errors += call.failed;
-      b.client_latency.Add(d);
-    }
+    batch_.Add(StatsUpdate::At(EdgeStats(r.traces, r.service, target, EdgeKind::kAsync),
+                               call.start)
+        .Error(call.failed)
+        .ClientLatency(d));
   } else {  // work left the service towards something with no spans of its own
-    if (WindowedStats* e = EdgeStats(r.traces, r.service, target, peers_[peer].edge_kind)) {
-      BucketStats& b = e->Bucket(call.start);
-      ++b.requests;
-      b.errors += call.failed;
-      b.latency.Add(d);
-      b.client_latency.Add(d);
-    }
-    if (WindowedStats* e = EntityStats(r.traces, target)) {
-      BucketStats& b = e->Bucket(call.start);
-      ++b.requests;
-      b.errors += call.failed;
-      b.errors_originated += call.failed;
-      b.latency.Add(d);
-    }
+    batch_.Add(StatsUpdate::At(EdgeStats(r.traces, r.service, target, peers_[peer].edge_kind),
+                               call.start)
+        .Error(call.failed)
+        .Latency(d)
+        .ClientLatency(d));
+    batch_.Add(StatsUpdate::At(EntityStats(r.traces, target), call.start)
+        .Error(call.failed)
+        .Originated(call.failed)
+        .Latency(d));
   }
   ++summary_.virtual_peers;
 }
@@ -656,17 +690,15 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
     const std::int64_t duration = H.end - H.start;
     const std::int64_t self = std::max<std::int64_t>(duration - covered, 0);
     const bool originated = H.failed && !failed_remote;
-    const std::int32_t duration_bin = LatencySketch::BinIndex(duration);
-    const std::int32_t self_bin = LatencySketch::BinIndex(self);
+    const SketchValue duration_v = SketchValue::Of(duration);
+    const SketchValue self_v = SketchValue::Of(self);
 
     auto record = [&](WindowedStats* w) {
-      if (w == nullptr) return;
-      BucketStats& b = w->Bucket(H.start);
-      ++b.requests;
-      b.errors += H.failed;
-      b.errors_originated += originated;
-      b.latency.AddToBin(duration_bin, duration);
-      b.self_time.AddToBin(self_bin, self);
+      batch_.Add(StatsUpdate::At(w, H.start)
+          .Error(H.failed)
+          .Originated(originated)
+          .Latency(duration_v)
+          .SelfTime(self_v));
     };
     record(r.service_stats);
     record(r.instance_stats);
@@ -676,24 +708,19 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
     if (parent_[h] == kRoot) {
       const EntityId entry = EntryPointEntity(r, H.name);
       record(EntityStats(r.traces, entry));
-      if (WindowedStats* e = EdgeStats(r.traces, entry, r.service, EdgeKind::kCalls)) {
-        BucketStats& b = e->Bucket(H.start);
-        ++b.requests;
-        b.errors += H.failed;
-        b.latency.Add(duration);
-      }
+      batch_.Add(StatsUpdate::At(EdgeStats(r.traces, entry, r.service, EdgeKind::kCalls),
+                                 H.start)
+          .Error(H.failed)
+          .Latency(duration_v));
       if (H.kind == SpanKind::kServer || H.kind == SpanKind::kUnspecified) {
         EntityId& user = users_.try_emplace(r.traces, kInvalidEntity).first->second;
         if (user == kInvalidEntity) {
           // Parentheses keep it apart from any host name an "external:" peer can have.
           user = Entity(r.traces, EntityKind::kExternal, kUserId, {{"name", "user"}});
         }
-        if (WindowedStats* e = EdgeStats(r.traces, user, entry, EdgeKind::kCalls)) {
-          BucketStats& b = e->Bucket(H.start);
-          ++b.requests;
-          b.errors += H.failed;
-          b.client_latency.Add(duration);
-        }
+        batch_.Add(StatsUpdate::At(EdgeStats(r.traces, user, entry, EdgeKind::kCalls), H.start)
+            .Error(H.failed)
+            .ClientLatency(duration_v));
       }
     } else if (parent_[h] == kMissing) {
       ++summary_.orphan_spans;
@@ -703,12 +730,10 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
         (parent_[h] >= n || s[parent_[h]].kind != SpanKind::kProducer)) {
       // A consumer whose producer is not in this trace: the queue still feeds it.
       const EntityId queue = PeerEntity(H.peer, r.traces);
-      if (WindowedStats* e = EdgeStats(r.traces, queue, r.service, EdgeKind::kAsync)) {
-        BucketStats& b = e->Bucket(H.start);
-        ++b.requests;
-        b.errors += H.failed;
-        b.latency.Add(duration);
-      }
+      batch_.Add(StatsUpdate::At(EdgeStats(r.traces, queue, r.service, EdgeKind::kAsync),
+                                 H.start)
+          .Error(H.failed)
+          .Latency(duration_v));
     }
   }
 
@@ -730,31 +755,25 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
     const bool client_latency = client_known || P.kind == SpanKind::kUnspecified;
     const EdgeKind kind = async ? EdgeKind::kAsync : EdgeKind::kCalls;
     const std::int64_t server_d = S.end - S.start, client_d = P.end - P.start;
-    const std::int32_t server_bin = LatencySketch::BinIndex(server_d);
-    const std::int32_t client_bin = LatencySketch::BinIndex(client_d);
+    const SketchValue server_v = SketchValue::Of(server_d);
+    const SketchValue client_v = SketchValue::Of(client_d);
     auto record = [&](WindowedStats* w) {
-      if (w == nullptr) return;
-      BucketStats& b = w->Bucket(P.start);
-      ++b.requests;
-      b.errors += S.failed || (client_known && P.failed);
-      b.latency.AddToBin(server_bin, server_d);
-      if (client_latency) b.client_latency.AddToBin(client_bin, client_d);
+      batch_.Add(StatsUpdate::At(w, P.start)
+          .Error(S.failed || (client_known && P.failed))
+          .Latency(server_v)
+          .ClientLatency(client_latency ? client_v : SketchValue{}));
     };
     if (async && P.peer != kNone && peers_[P.peer].kind == EntityKind::kQueue) {
       // Through the queue: the producer side sees its publish, the consumer side its work.
       const EntityId queue = PeerEntity(P.peer, caller.traces);
-      if (WindowedStats* w = EdgeStats(caller.traces, caller.service, queue, EdgeKind::kAsync)) {
-        BucketStats& b = w->Bucket(P.start);
-        ++b.requests;
-        b.errors += P.failed;
-        b.client_latency.AddToBin(client_bin, client_d);
-      }
-      if (WindowedStats* w = EdgeStats(caller.traces, queue, callee.service, EdgeKind::kAsync)) {
-        BucketStats& b = w->Bucket(S.start);
-        ++b.requests;
-        b.errors += S.failed;
-        b.latency.AddToBin(server_bin, server_d);
-      }
+      batch_.Add(StatsUpdate::At(EdgeStats(caller.traces, caller.service, queue, EdgeKind::kAsync),
+                                 P.start)
+          .Error(P.failed)
+          .ClientLatency(client_v));
+      batch_.Add(StatsUpdate::At(EdgeStats(caller.traces, queue, callee.service, EdgeKind::kAsync),
+                                 S.start)
+          .Error(S.failed)
+          .Latency(server_v));
     } else {
       record(EdgeStats(caller.traces, caller.service, callee.service, kind));
     }
@@ -771,6 +790,7 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
   }
 
   ResolveLinks(trace);
+  batch_.Apply();
 }
 
 void TraceAssembler::ResolveLinks(const TraceBuffer& trace) {
@@ -778,7 +798,7 @@ void TraceAssembler::ResolveLinks(const TraceBuffer& trace) {
   auto link_edge = [&](const LinkEnd& from, const LinkEnd& to, std::int64_t time) {
     if (from.service == to.service) return;
     if (WindowedStats* e = EdgeStats(from.subgraph, from.service, to.service, EdgeKind::kAsync)) {
-      ++e->Bucket(time).requests;
+      batch_.Add(StatsUpdate::At(e, time));
       ++summary_.link_edges;
     }
   };
@@ -807,12 +827,13 @@ void TraceAssembler::ResolveLinks(const TraceBuffer& trace) {
     }
   }
   if (trace.links.empty()) return;
-  for (std::uint32_t i = 0; i < s.size(); ++i) {
+  std::size_t links_begin = 0;  // of span i in trace.links
+  for (std::uint32_t i = 0; i < s.size(); links_begin += s[i].links_count, ++i) {
     if (duplicate_[i] || s[i].links_count == 0) continue;
     const ResourceState& r = Materialize(s[i].resource);
     const LinkEnd consumer{r.service, r.traces};
     for (std::uint32_t k = 0; k < s[i].links_count; ++k) {
-      const SpanLinkRef& l = trace.links[s[i].links_begin + k];
+      const SpanLinkRef& l = trace.links[links_begin + k];
       const LinkKey key{l.trace_id, l.span_id};
       auto target = link_targets_.find(key);
       if (target != link_targets_.end()) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <tuple>
 #include <utility>
 #include <string>
@@ -18,6 +19,7 @@
 #include "faultline/ingest/traces.h"
 #include "faultline/model/interner.h"
 #include "faultline/model/model_builder.h"
+#include "stats_batch.h"
 
 namespace faultline::internal {
 
@@ -47,11 +49,11 @@ class TraceAssembler : public SpanSink {
     std::uint32_t resource;
     std::uint32_t name;
     std::uint32_t peer;
-    std::uint32_t links_begin;
-    std::uint16_t links_count;
+    std::uint16_t links_count;  // its links follow those of the spans before it in links
     SpanKind kind;
     bool failed;
   };
+  static_assert(sizeof(CompactSpan) <= 48, "pending spans are kept compact");
 
   struct TraceBuffer {
     TraceId id;
@@ -123,7 +125,12 @@ class TraceAssembler : public SpanSink {
   void FlushExpired();
   // Drops statistics buckets older than TraceOptions::retention_ns behind the watermark.
   void DropOldBuckets();
+  // Analyses the pending trace `id` and frees its buffer.
   void AnalyzeAndRelease(const TraceId& id);
+  // Analyse the traces in `slot` / `slots` (in order), no longer in pending_, and free
+  // their buffers.
+  void ReleaseSlots(const std::vector<std::uint32_t>& slots);
+  void ReleaseSlot(std::uint32_t slot);
   void Analyze(TraceBuffer& trace);
   void ResolveLinks(const TraceBuffer& trace);
   void ValidateCaches();
@@ -162,6 +169,8 @@ class TraceAssembler : public SpanSink {
   std::vector<TraceBuffer> buffers_;
   std::vector<std::uint32_t> free_buffers_;
   std::int64_t watermark_ = 0;
+  // A lower bound of the pending traces' last_seen (exact after each FlushExpired scan).
+  std::int64_t oldest_pending_ = std::numeric_limits<std::int64_t>::max();
   std::uint64_t arrivals_ = 0;
   std::uint32_t last_slot_ = kNone;
   std::uint64_t generation_ = 0;  // the builder's generation() when caches were checked  // the buffer the previous span went to
@@ -194,6 +203,7 @@ class TraceAssembler : public SpanSink {
   std::vector<std::pair<std::int64_t, std::int64_t>> intervals_;
   std::vector<std::uint32_t> stack_, inner_;
   std::vector<bool> paired_, duplicate_;
+  StatsBatch batch_;  // the statistics one trace adds, applied at the end of Analyze()
 };
 
 }  // namespace faultline::internal

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -185,6 +186,33 @@ TEST(LatencySketchTest, BinValueIsWithinOnePercentOfEveryDurationInTheBin) {
     const double value = LatencySketch::BinValue(index);
     EXPECT_LE(std::abs(value - d), kAccuracy * d + 1e-9) << d;
   }
+}
+
+TEST(LatencySketchTest, BinIndexIsCeilOfLogGammaForEveryDurationTried) {
+  // The definition: ceil(log_gamma(d)) with gamma = 1.01 / 0.99. Checked at every duration
+  // up to 100k, around every bin boundary, at random durations and at the extremes.
+  const double log_gamma = std::log((1.0 + kAccuracy) / (1.0 - kAccuracy));
+  const auto reference = [&](std::int64_t d) {
+    return static_cast<std::int32_t>(
+        std::ceil(std::log(static_cast<double>(d)) / log_gamma - 1e-12));
+  };
+  for (std::int64_t d = 1; d <= 100'000; ++d) {
+    ASSERT_EQ(LatencySketch::BinIndex(d), reference(d)) << d;
+  }
+  for (int i = 1; i < 2100; ++i) {
+    const auto near = static_cast<std::int64_t>(std::exp(i * log_gamma));
+    for (std::int64_t d = std::max<std::int64_t>(1, near - 3); d <= near + 3; ++d) {
+      ASSERT_EQ(LatencySketch::BinIndex(d), reference(d)) << d;
+    }
+  }
+  std::mt19937_64 rng(7);
+  for (int k = 0; k < 200'000; ++k) {
+    const auto d = static_cast<std::int64_t>(rng() >> (1 + rng() % 63));
+    if (d > 0) ASSERT_EQ(LatencySketch::BinIndex(d), reference(d)) << d;
+  }
+  const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  EXPECT_EQ(LatencySketch::BinIndex(max), reference(max));
+  EXPECT_EQ(LatencySketch::BinIndex(max - 1), reference(max - 1));
 }
 
 TEST(LatencySketchTest, MergeEqualsSketchOfTheUnionForRandomSplits) {

@@ -62,6 +62,16 @@ class LatencySketch {
     AddSlow(bin, duration_ns, count);
   }
 
+  // BinAddress()
+  //
+  // Where the count of `bin` is stored, or null when the bin is outside the stored range.
+  // For prefetching ahead of AddToBin().
+  const void* BinAddress(std::int32_t bin) const {
+    return bin >= offset_ && static_cast<std::size_t>(bin - offset_) < counts_.size()
+               ? &counts_[static_cast<std::size_t>(bin - offset_)]
+               : nullptr;
+  }
+
   // Merge()
   //
   // Adds every duration recorded in `other`. O(bands of both).
@@ -98,12 +108,8 @@ class LatencySketch {
   static std::int32_t BinIndex(std::int64_t duration_ns);
   static double BinValue(std::int32_t index);
 
-  bool operator==(const LatencySketch& o) const {
-    // The bands always span exactly [BinIndex(min), BinIndex(max)], so equal contents
-    // have equal stores.
-    return count_ == o.count_ && sum_ns_ == o.sum_ns_ && min_ns() == o.min_ns() &&
-           max_ns() == o.max_ns() && offset_ == o.offset_ && counts_ == o.counts_;
-  }
+  // Equal counts, sum, extremes and non-zero bins.
+  bool operator==(const LatencySketch& o) const;
   bool operator!=(const LatencySketch& o) const { return !(*this == o); }
 
  private:

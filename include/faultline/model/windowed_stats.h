@@ -102,6 +102,19 @@ class WindowedStats {
     return *last_;
   }
 
+  // CachedBucket()
+  //
+  // The bucket of `time_unix_ns` if it is the one Bucket() returned last, else null. Never
+  // inserts; for prefetching ahead of Bucket().
+  const BucketStats* CachedBucket(std::int64_t time_unix_ns) const {
+    if (last_ != nullptr && time_unix_ns >= last_start_ &&
+        static_cast<std::uint64_t>(time_unix_ns) - static_cast<std::uint64_t>(last_start_) <
+            static_cast<std::uint64_t>(bucket_width_ns_)) {
+      return last_;
+    }
+    return nullptr;
+  }
+
   // MergeBucket()
   //
   // Adds `stats` to the bucket with index `bucket_index`. O(log buckets + bins).
