@@ -66,6 +66,7 @@ class StatsBatch {
   void Apply();
 
   bool empty() const { return updates_.empty(); }
+  std::size_t size() const { return updates_.size(); }
 
  private:
   std::vector<StatsUpdate> updates_;

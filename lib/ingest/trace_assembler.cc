@@ -14,6 +14,8 @@
 #include <limits>
 
 #include "faultline/internal/str_cat.h"
+#include "ingest/attribute_cache.h"
+#include "ingest/operation_name.h"
 
 namespace faultline::internal {
 namespace {
@@ -22,6 +24,8 @@ constexpr std::uint32_t kRoot = 0xfffffffeu;
 constexpr std::uint32_t kMissing = 0xfffffffdu;
 constexpr std::size_t kMaxLinkEntries = 1u << 20;
 constexpr std::uint64_t kCheckEvery = 4096;
+// Statistics updates are applied in batches of about this many (several traces' worth).
+constexpr std::size_t kBatchUpdates = 64;
 constexpr std::size_t kMaxWaitingPerTarget = 64;
 // A trace expires on event time only once this many spans of other traces have arrived
 // since its last span: files read newest-first, or one span with a far-future clock, must
@@ -69,23 +73,61 @@ std::uint32_t TraceAssembler::AddResource(const ResourceInfo& resource) {
   return it->second;
 }
 
+std::uint32_t TraceAssembler::InternName(std::string_view raw) {
+  // Span names repeat: a direct-mapped cache of raw names skips both the normalization and
+  // the interner's hash table on a hit.
+  NameCacheEntry& e = name_cache_[ShortKeyHash(raw) & (name_cache_.size() - 1)];
+  if (e.valid && std::string_view(e.raw) == raw) return e.id;
+  e.id = names_.Intern(NormalizeOperationName(raw, &normalized_name_)
+                           ? std::string_view(normalized_name_)
+                           : raw);
+  e.raw.assign(raw.data(), raw.size());
+  e.valid = true;
+  return e.id;
+}
+
 std::uint32_t TraceAssembler::InternPeer(const SpanRecord& s) {
   // Fast path: the attributes that name a peer, as one key in a reused buffer.
   if (s.messaging_destination.empty() && s.db_system.empty() && s.db_namespace.empty() &&
       s.peer_service.empty() && s.server_address.empty()) {
     return kNone;
   }
+  const std::string_view parts[PeerCacheEntry::kParts] = {
+      s.messaging_system, s.messaging_destination, s.db_system,
+      s.db_namespace,     s.peer_service,          s.server_address};
+  // Client spans name the same few peers over and over: a direct-mapped cache compares the
+  // naming attributes themselves before any key is built.
+  std::uint64_t h = static_cast<std::uint64_t>(s.server_port) * 0x9E3779B97F4A7C15ULL;
+  for (std::string_view part : parts) h = (h ^ ShortKeyHash(part)) * 0x100000001B3ULL;
+  PeerCacheEntry& e = peer_cache_[(h ^ (h >> 31)) & (peer_cache_.size() - 1)];
+  const auto same = [&] {
+    if (!e.valid || e.port != s.server_port) return false;
+    for (std::size_t i = 0; i < PeerCacheEntry::kParts; ++i) {
+      if (std::string_view(e.parts[i]) != parts[i]) return false;
+    }
+    return true;
+  };
+  if (same()) return e.peer;
   peer_key_.clear();
-  for (std::string_view part : {s.messaging_system, s.messaging_destination, s.db_system,
-                                s.db_namespace, s.peer_service, s.server_address}) {
+  for (std::string_view part : parts) {
     peer_key_.append(part.data(), part.size());
     peer_key_.push_back('\x1f');
   }
   peer_key_.append(reinterpret_cast<const char*>(&s.server_port), sizeof(s.server_port));
   auto cached = peer_keys_.find(ToAbsl(peer_key_));
-  if (cached != peer_keys_.end()) return cached->second;
-  const std::uint32_t peer = MakePeer(s);
-  peer_keys_.emplace(peer_key_, peer);
+  std::uint32_t peer;
+  if (cached != peer_keys_.end()) {
+    peer = cached->second;
+  } else {
+    peer = MakePeer(s);
+    peer_keys_.emplace(peer_key_, peer);
+  }
+  for (std::size_t i = 0; i < PeerCacheEntry::kParts; ++i) {
+    e.parts[i].assign(parts[i].data(), parts[i].size());
+  }
+  e.port = s.server_port;
+  e.peer = peer;
+  e.valid = true;
   return peer;
 }
 
@@ -146,7 +188,7 @@ void TraceAssembler::AddSpan(const SpanRecord& s) {
     ++summary_.clock_skew_adjusted;
   }
   c.resource = s.resource < resources_.size() ? s.resource : AddResource(ResourceInfo{});
-  c.name = names_.Intern(s.name);
+  c.name = InternName(s.name);
   c.kind = s.kind;
   c.failed = SpanFailed(s);
   c.peer = s.kind == SpanKind::kServer || s.kind == SpanKind::kInternal ? kNone : InternPeer(s);
@@ -214,6 +256,7 @@ void TraceAssembler::AnalyzeAndRelease(const TraceId& id) {
   const std::uint32_t slot = it->second;
   pending_.erase(it);
   ReleaseSlot(slot);
+  batch_.Apply();
 }
 
 void TraceAssembler::ReleaseSlots(const std::vector<std::uint32_t>& slots) {
@@ -229,7 +272,9 @@ void TraceAssembler::ReleaseSlots(const std::vector<std::uint32_t>& slots) {
       for (std::size_t off = 0; off < bytes; off += 64) __builtin_prefetch(p + off);
     }
     ReleaseSlot(slots[k]);
+    if (batch_.size() >= kBatchUpdates) batch_.Apply();
   }
+  batch_.Apply();
 }
 
 void TraceAssembler::ReleaseSlot(std::uint32_t slot) {
@@ -458,31 +503,55 @@ EntityId TraceAssembler::PeerEntity(std::uint32_t peer, SubgraphId subgraph) {
   return it->second;
 }
 
+bool TraceAssembler::AdmitName(std::uint64_t owner, std::uint32_t* name) {
+  std::uint32_t& count = names_per_owner_[owner];
+  if (count < std::max<std::size_t>(options_.max_operations_per_service, 1)) {
+    ++count;
+    return true;
+  }
+  // Over the cap: the name is folded into "(other)", which is always admitted.
+  ++summary_.capped_operation_spans;
+  const std::uint32_t other = names_.Intern(kOtherOperation);
+  const bool was_other = *name == other;
+  *name = other;
+  return was_other;
+}
+
 const TraceAssembler::OperationState& TraceAssembler::Operation(const ResourceState& r,
                                                                std::uint32_t name) {
   static const OperationState kNoOperation{kInvalidEntity, nullptr};
   if (r.operations == kNoSubgraph || r.service == kInvalidEntity) return kNoOperation;
-  const auto key = std::make_tuple(r.operations, r.service, name);
-  auto it = operations_.find(key);
+  auto it = operations_.find(std::make_tuple(r.operations, r.service, name));
   if (it != operations_.end()) return it->second;
+  // A new name: within the service's cap it gets its own entry; beyond, the request goes
+  // to "(other)" (looked up each time, so the cache stays bounded by the cap).
+  if (!AdmitName(Pack(r.operations, r.service), &name)) {
+    it = operations_.find(std::make_tuple(r.operations, r.service, name));
+    if (it != operations_.end()) return it->second;
+  }
   const std::string op(names_.Get(name));
   const EntityId e = Entity(r.operations, EntityKind::kOperation,
                             StrCat("operation:", r.service_name, "/", op),
                             {{"service", r.service_name}, {"operation", op}});
   Structural(r.operations, r.service, e, EdgeKind::kContains);
-  return operations_.emplace(key, OperationState{e, EntityStats(r.operations, e)})
+  return operations_
+      .emplace(std::make_tuple(r.operations, r.service, name),
+               OperationState{e, EntityStats(r.operations, e)})
       .first->second;
 }
 
 EntityId TraceAssembler::EntryPointEntity(const ResourceState& r, std::uint32_t name) {
-  const auto key = std::make_tuple(r.traces, r.service, name);
-  auto it = entry_points_.find(key);
+  auto it = entry_points_.find(std::make_tuple(r.traces, r.service, name));
   if (it != entry_points_.end()) return it->second;
+  if (!AdmitName(Pack(r.traces, r.service), &name)) {
+    it = entry_points_.find(std::make_tuple(r.traces, r.service, name));
+    if (it != entry_points_.end()) return it->second;
+  }
   const std::string op(names_.Get(name));
   const EntityId e = Entity(r.traces, EntityKind::kEntryPoint,
                             StrCat("entry_point:", r.service_name, "/", op),
                             {{"service", r.service_name}, {"operation", op}});
-  entry_points_.emplace(key, e);
+  entry_points_.emplace(std::make_tuple(r.traces, r.service, name), e);
   return e;
 }
 
@@ -518,6 +587,7 @@ void TraceAssembler::RecordUnpaired(ResourceState& r, const CompactSpan& call,
 void TraceAssembler::ValidateCaches() {
   if (builder_->generation() == generation_) return;
   generation_ = builder_->generation();
+  batch_.Apply();  // while every container it refers to is still cached
   bool stale = false;
   for (const auto& [id, cached] : subgraphs_) {
     const auto now = builder_->FindSubgraph(id);
@@ -532,6 +602,7 @@ void TraceAssembler::ValidateCaches() {
   subgraphs_.clear();
   operations_.clear();
   entry_points_.clear();
+  names_per_owner_.clear();
   peer_entities_.clear();
   edge_stats_.clear();
   entity_stats_.clear();
@@ -790,7 +861,6 @@ void TraceAssembler::Analyze(TraceBuffer& trace) {
   }
 
   ResolveLinks(trace);
-  batch_.Apply();
 }
 
 void TraceAssembler::ResolveLinks(const TraceBuffer& trace) {

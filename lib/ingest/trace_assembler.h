@@ -120,6 +120,8 @@ class TraceAssembler : public SpanSink {
     }
   };
 
+  // InternName(): the id of a span name as an operation name (NormalizeOperationName()).
+  std::uint32_t InternName(std::string_view raw);
   std::uint32_t InternPeer(const SpanRecord& span);
   std::uint32_t MakePeer(const SpanRecord& span);
   void FlushExpired();
@@ -135,6 +137,10 @@ class TraceAssembler : public SpanSink {
   void ResolveLinks(const TraceBuffer& trace);
   void ValidateCaches();
 
+  // AdmitName(): whether `*name` may become a new operation or entry point of `owner`
+  // (within the cap); if not, *name becomes "(other)" and the result says whether "(other)"
+  // is new for the owner.
+  bool AdmitName(std::uint64_t owner, std::uint32_t* name);
   ResourceState& Materialize(std::uint32_t resource);
   EntityId Entity(SubgraphId subgraph, EntityKind kind, const std::string& id,
                   const Attributes& attributes = {});
@@ -189,6 +195,24 @@ class TraceAssembler : public SpanSink {
   using NameKey = std::tuple<SubgraphId, EntityId, std::uint32_t>;
   absl::flat_hash_map<NameKey, OperationState> operations_;
   absl::flat_hash_map<NameKey, EntityId> entry_points_;
+  // Names admitted per service, for operations (key: operations subgraph and service) and
+  // for entry points (traces subgraph and service); bounded by max_operations_per_service.
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> names_per_owner_;
+  std::string normalized_name_;  // reused by InternName
+  struct NameCacheEntry {
+    std::string raw;
+    std::uint32_t id = 0;
+    bool valid = false;
+  };
+  std::vector<NameCacheEntry> name_cache_ = std::vector<NameCacheEntry>(1024);
+  struct PeerCacheEntry {  // InternPeer's naming attributes, in its order
+    static constexpr std::size_t kParts = 6;
+    std::string parts[kParts];
+    decltype(SpanRecord::server_port) port = 0;
+    std::uint32_t peer = 0;
+    bool valid = false;
+  };
+  std::vector<PeerCacheEntry> peer_cache_ = std::vector<PeerCacheEntry>(256);
   absl::flat_hash_map<std::uint64_t, EntityId> peer_entities_;  // (peer, subgraph)
   absl::flat_hash_map<SubgraphId, EntityId> users_;
   absl::flat_hash_map<EdgeKey, WindowedStats*> edge_stats_;

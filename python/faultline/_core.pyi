@@ -194,5 +194,6 @@ class ModelBuilder:
         placement: bool = ...,
         name: Optional[str] = ...,
         retention_s: Optional[float] = ...,
+        max_operations_per_service: Optional[int] = ...,
     ) -> Dict[str, Any]: ...
     def freeze(self) -> Snapshot: ...

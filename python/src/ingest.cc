@@ -159,6 +159,9 @@ py::dict SummaryToDict(const TraceSummary& s) {
   d["orphan_spans"] = s.orphan_spans;
   d["clock_skew_adjusted"] = s.clock_skew_adjusted;
   d["duplicate_spans"] = s.duplicate_spans;
+  d["split_traces"] = s.split_traces;
+  d["dropped_links"] = s.dropped_links;
+  d["capped_operation_spans"] = s.capped_operation_spans;
   return d;
 }
 
@@ -292,7 +295,8 @@ sides.)doc");
       [](ModelBuilder& b, const py::object& sources, std::optional<std::string> format,
          std::optional<py::dict> mapping, std::optional<std::string> environment,
          std::optional<double> pairing_horizon_s, bool operations, bool placement,
-         std::optional<std::string> name, std::optional<double> retention_s) {
+         std::optional<std::string> name, std::optional<double> retention_s,
+         std::optional<std::size_t> max_operations_per_service) {
         TraceOptions options;
         if (format) {
           options.format = ValueOrThrow(ParseTraceFormat(*format, &options.csv));
@@ -308,6 +312,9 @@ sides.)doc");
         options.operations = operations;
         options.placement = placement;
         if (retention_s) options.retention_ns = static_cast<std::int64_t>(*retention_s * 1e9);
+        if (max_operations_per_service) {
+          options.max_operations_per_service = *max_operations_per_service;
+        }
         std::vector<InputSource> inputs;
         const bool many = py::isinstance<py::list>(sources) || py::isinstance<py::tuple>(sources);
         if (many) {
@@ -346,7 +353,7 @@ sides.)doc");
       py::arg("source"), py::arg("format") = py::none(), py::arg("mapping") = py::none(),
       py::arg("environment") = py::none(), py::arg("pairing_horizon_s") = py::none(),
       py::arg("operations") = true, py::arg("placement") = true, py::arg("name") = py::none(),
-      py::arg("retention_s") = py::none(),
+      py::arg("retention_s") = py::none(), py::arg("max_operations_per_service") = py::none(),
       R"doc(Reads trace files (or bytes) into the "traces/ENV" subgraphs.
 
 `source` is a path, bytes, or a list of them read as one stream (traces may span files).
@@ -355,7 +362,9 @@ sides.)doc");
 CsvMapping: trace_id, span_id, parent_span_id, service, pod, operation, start, end,
 duration, kind, status, root_parent_value, start_unit/duration_unit in ns/us/ms/s).
 `retention_s` drops statistics buckets older than that, behind the newest span, while
-reading (None keeps every bucket).
+reading (None keeps every bucket). Span names become operations with identifiers in their
+paths replaced by "{id}"; beyond `max_operations_per_service` names (default 1000) a
+service's further names count as "(other)".
 
 Returns the accounting: spans_read, spans_accepted, rejected (reason -> count), errors (the
 first few, with file and line or offset), and a summary of what the traces became; for a

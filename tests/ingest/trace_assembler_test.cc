@@ -248,6 +248,51 @@ TEST_F(TraceAssemblerTest, OperationEdgesConnectTheCallersHandlerToTheCalleeOper
                        EdgeKind::kContains));
 }
 
+TEST_F(TraceAssemblerTest, IdentifiersInSpanNamesDoNotMakeOperationsPerRequest) {
+  const auto fe = assembler_.AddResource(Resource("frontend"));
+  for (std::uint64_t user = 1; user <= 3; ++user) {
+    SpanRecord s = Span(1, 0, fe, "", SpanKind::kServer, 0, 50);
+    const std::string name = "GET /users/" + std::to_string(user * 1000 + 7);
+    s.name = name;
+    s.trace_id = TraceId{user, 1};
+    assembler_.AddSpan(s);
+  }
+  const Snapshot snap = Freeze();
+  const auto op = snap.Find("operation:frontend/GET /users/{id}");
+  ASSERT_TRUE(op);
+  EXPECT_EQ(snap.EntityStats(*op)->Total().requests, 3u);
+  EXPECT_TRUE(snap.Find("entry_point:frontend/GET /users/{id}"));
+  EXPECT_FALSE(snap.Find("operation:frontend/GET /users/1007"));
+}
+
+TEST(TraceAssemblerCapTest, NamesBeyondTheCapPerServiceAreCountedAsOther) {
+  ModelBuilder builder;
+  TraceOptions options;
+  options.max_operations_per_service = 2;
+  TraceAssembler assembler(&builder, options);
+  const auto fe = assembler.AddResource(Resource("frontend"));
+  const std::vector<std::string> names = {"A", "B", "C", "D", "A"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    SpanRecord s = Span(1, 0, fe, names[i], SpanKind::kServer, 0, 50);
+    s.trace_id = TraceId{i + 1, 1};
+    assembler.AddSpan(s);
+  }
+  assembler.FlushAll();
+  ASSERT_TRUE(assembler.status().ok()) << assembler.status();
+  auto snap = builder.Freeze();
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  for (std::string_view kept : {"operation:frontend/A", "operation:frontend/B"}) {
+    EXPECT_TRUE(snap->Find(kept)) << kept;
+  }
+  EXPECT_FALSE(snap->Find("operation:frontend/C"));
+  const auto other = snap->Find("operation:frontend/(other)");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(snap->EntityStats(*other)->Total().requests, 2u);  // C and D
+  EXPECT_EQ(snap->EntityStats(*snap->Find("operation:frontend/A"))->Total().requests, 2u);
+  EXPECT_TRUE(snap->Find("entry_point:frontend/(other)"));
+  EXPECT_GT(assembler.summary().capped_operation_spans, 0u);
+}
+
 TEST_F(TraceAssemblerTest, NegativeDurationsFromClockSkewAreClampedAndCounted) {
   const auto fe = assembler_.AddResource(Resource("frontend"));
   assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 50, 10));

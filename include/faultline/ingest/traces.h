@@ -85,6 +85,10 @@ struct TraceOptions {
   // Statistics buckets older than this, behind the newest span seen, are dropped while
   // streaming (bounds memory on long inputs); 0 keeps every bucket.
   std::int64_t retention_ns = 0;
+  // Span names become operations (and entry points) after identifiers in their paths are
+  // replaced by "{id}" ("GET /users/123" -> "GET /users/{id}"). Beyond this many names per
+  // service, further names are counted as the operation "(other)".
+  std::size_t max_operations_per_service = 1000;
   bool operations = true;  // build the operation subgraph
   bool placement = true;   // build the placement subgraph
   // How many error messages a report keeps verbatim (all are counted).
@@ -120,6 +124,7 @@ struct TraceSummary {
   std::uint64_t duplicate_spans = 0;
   std::uint64_t split_traces = 0;          // traces analysed in parts (max_spans_per_trace)
   std::uint64_t dropped_links = 0;         // span links beyond the per-target bound
+  std::uint64_t capped_operation_spans = 0; // spans counted as "(other)" (operation cap)
 };
 
 }  // namespace faultline
