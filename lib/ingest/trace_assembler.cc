@@ -341,6 +341,9 @@ void TraceAssembler::FlushAll() {
   pending_.clear();
   ReleaseSlots(slots);
   DropOldBuckets();
+  // Links whose target span never arrived (as a producer or client span) by the end.
+  summary_.unresolved_links = evicted_links_;
+  for (const auto& [key, consumers] : waiting_links_) summary_.unresolved_links += consumers.size();
   buffers_.clear();
   free_buffers_.clear();
   last_slot_ = kNone;
@@ -918,7 +921,11 @@ void TraceAssembler::ResolveLinks(const TraceBuffer& trace) {
         if (inserted) {
           waiting_order_.push_back(key);
           if (waiting_order_.size() > kMaxLinkEntries) {
-            waiting_links_.erase(waiting_order_.front());
+            auto evicted = waiting_links_.find(waiting_order_.front());
+            if (evicted != waiting_links_.end()) {
+              evicted_links_ += evicted->second.size();
+              waiting_links_.erase(evicted);
+            }
             waiting_order_.pop_front();
           }
         }

@@ -186,6 +186,7 @@ class TraceAssembler : public SpanSink {
   absl::flat_hash_map<LinkKey, LinkEnd> link_targets_;
   std::deque<LinkKey> link_target_order_;
   absl::flat_hash_map<LinkKey, std::vector<LinkEnd>> waiting_links_;
+  std::uint64_t evicted_links_ = 0;  // waiting links dropped by the bound on waiting targets
   std::deque<LinkKey> waiting_order_;
 
   // Model caches.

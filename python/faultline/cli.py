@@ -441,6 +441,18 @@ def _add_traces(builder: ModelBuilder, args: argparse.Namespace, out: IO[str]) -
         f"calls to uninstrumented peers, {summary['unpaired_client_spans']} unpaired client "
         f"spans, {summary['orphan_spans']} orphan spans\n"
     )
+    # The rarer losses, only when they happened.
+    notes = {
+        "duplicate_spans": "duplicate spans ignored",
+        "clock_skew_adjusted": "negative durations clamped (clock skew)",
+        "split_traces": "traces over the span limit analysed in parts",
+        "dropped_links": "span links over the per-target limit dropped",
+        "unresolved_links": "span links whose target span never arrived",
+        "capped_operation_spans": "span names beyond the per-service cap counted as (other)",
+    }
+    for key, text in notes.items():
+        if summary.get(key):
+            out.write(f"  {summary[key]} {text}\n")
 
 
 def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:

@@ -161,6 +161,7 @@ py::dict SummaryToDict(const TraceSummary& s) {
   d["duplicate_spans"] = s.duplicate_spans;
   d["split_traces"] = s.split_traces;
   d["dropped_links"] = s.dropped_links;
+  d["unresolved_links"] = s.unresolved_links;
   d["capped_operation_spans"] = s.capped_operation_spans;
   return d;
 }

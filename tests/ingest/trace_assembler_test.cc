@@ -215,6 +215,18 @@ TEST_F(TraceAssemblerTest, SpanLinksAcrossTracesBecomeAsyncEdgesInEitherArrivalO
   const Snapshot snap = Freeze();
   EXPECT_TRUE(FindEdge(snap, "service:orders", "service:billing", EdgeKind::kAsync));
   EXPECT_EQ(assembler_.summary().link_edges, 1u);
+  EXPECT_EQ(assembler_.summary().unresolved_links, 0u);
+}
+
+TEST_F(TraceAssemblerTest, LinksWhoseTargetNeverArrivesAreCountedAsUnresolved) {
+  const auto b = assembler_.AddResource(Resource("billing"));
+  SpanRecord consumer = Span(10, 0, b, "batch", SpanKind::kConsumer, 100, 110);
+  const SpanLinkRef links[] = {{TraceId{7, 7}, 3}, {TraceId{7, 8}, 4}};
+  consumer.links = absl::MakeConstSpan(links, 2);
+  assembler_.AddSpan(consumer);
+  Freeze();
+  EXPECT_EQ(assembler_.summary().link_edges, 0u);
+  EXPECT_EQ(assembler_.summary().unresolved_links, 2u);
 }
 
 TEST_F(TraceAssemblerTest, PlacementChainsInstanceNodeZoneAndRegion) {

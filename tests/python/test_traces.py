@@ -138,3 +138,21 @@ def test_cli_bad_mapping_is_an_input_error(capsys, tmp_path):
     assert code == 1
     assert "--mapping" in capsys.readouterr().err
 
+
+
+def test_identifiers_in_span_names_and_the_operation_cap():
+    rows = ["trace_id,span_id,parent_span_id,service,operation,start,duration"]
+    for i in range(6):
+        rows.append(f"t{i},s{i},,shop,GET /orders/{1000 + i},{1_700_000_000_000_000 + i},5000")
+    rows.append("t9,s9,,shop,GET /cart,1700000000000009,5000")
+    rows.append("t8,s8,,shop,GET /help,1700000000000008,5000")
+    data = ("\n".join(rows) + "\n").encode()
+    b = faultline.ModelBuilder()
+    report = b.add_traces(data, format="csv", mapping={"start_unit": "us", "duration_unit": "us"},
+                          max_operations_per_service=2)
+    ops = set(b.freeze().entities().query("kind == 'operation'")["id"])
+    # Traces are analysed oldest first: /orders/{id}, then /help; /cart is over the cap.
+    assert ops == {"operation:shop/GET /orders/{id}", "operation:shop/GET /help",
+                   "operation:shop/(other)"}
+    assert report["summary"]["capped_operation_spans"] > 0
+    assert report["summary"]["unresolved_links"] == 0

@@ -124,6 +124,8 @@ struct TraceSummary {
   std::uint64_t duplicate_spans = 0;
   std::uint64_t split_traces = 0;          // traces analysed in parts (max_spans_per_trace)
   std::uint64_t dropped_links = 0;         // span links beyond the per-target bound
+  std::uint64_t unresolved_links = 0;      // span links whose target span never came (by
+                                           // the end of the input, as producer or client)
   std::uint64_t capped_operation_spans = 0; // spans counted as "(other)" (operation cap)
 };
 
