@@ -408,14 +408,24 @@ void ReadSensitiveValues(JsonReader& r, std::string& prefix, SensitivePaths* out
   }
 }
 
+bool KeptKeys::IsKept(std::string_view key) {
+  auto it = memo_.find(ToAbsl(key));
+  if (it != memo_.end()) return it->second;
+  if (memo_.size() >= kMaxKeys) memo_.clear();
+  const bool kept = IsKeptAttribute(key);
+  memo_.emplace(std::string(key), kept);
+  return kept;
+}
+
 void KeepAttributes(std::vector<Leaf>& leaves, const SensitivePaths& sensitive,
                     Attributes* out, std::size_t* attributes_dropped,
-                    std::size_t* sensitive_dropped) {
+                    std::size_t* sensitive_dropped, KeptKeys* kept) {
   for (Leaf& leaf : leaves) {
     if (leaf.value.empty()) continue;  // an unset string says nothing
     if (sensitive.Covers(leaf.key)) {
       ++*sensitive_dropped;
-    } else if (!IsKeptAttribute(leaf.key) || ValueLooksSecret(leaf.value)) {
+    } else if (!(kept != nullptr ? kept->IsKept(leaf.key) : IsKeptAttribute(leaf.key)) ||
+               ValueLooksSecret(leaf.value)) {
       ++*attributes_dropped;
     } else {
       out->emplace_back(std::move(leaf.key), std::move(leaf.value));

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+
 #include "faultline/model/entity.h"
 #include "ingest/json_reader.h"
 
@@ -60,15 +62,28 @@ void ReadSensitiveAttributes(JsonReader& r, SensitivePaths* out);
 // `after_unknown`); a bare true marks everything under `prefix`.
 void ReadSensitiveValues(JsonReader& r, std::string& prefix, SensitivePaths* out);
 
+// KeptKeys: IsKeptAttribute() remembered per key. A state repeats the same keys on every
+// instance of a type, so each key is judged once. Bounded: forgets everything after
+// kMaxKeys distinct keys.
+class KeptKeys {
+ public:
+  bool IsKept(std::string_view key);
+
+ private:
+  static constexpr std::size_t kMaxKeys = 1 << 16;
+  absl::flat_hash_map<std::string, bool> memo_;
+};
+
 // KeepAttributes()
 //
 // Moves the leaves that may enter the model into `out` (sorted by key, the first of equal
 // keys kept): non-empty values not covered by `sensitive`, whose key IsKeptAttribute() and
 // whose value does not look secret. Counts the others in `*sensitive_dropped` (covered by
-// `sensitive`) and `*attributes_dropped`. Clears `leaves`.
+// `sensitive`) and `*attributes_dropped`. Clears `leaves`. `kept` (optional) remembers
+// the key decisions across calls.
 void KeepAttributes(std::vector<Leaf>& leaves, const SensitivePaths& sensitive,
                     Attributes* out, std::size_t* attributes_dropped,
-                    std::size_t* sensitive_dropped);
+                    std::size_t* sensitive_dropped, KeptKeys* kept = nullptr);
 
 // QuoteKey(): a string instance key as Terraform writes it in addresses: HCL-quoted.
 std::string QuoteKey(std::string_view key);

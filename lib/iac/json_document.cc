@@ -1,6 +1,7 @@
 // JsonDocumentReader: the shared reads and errors of the Terraform JSON parsers.
 #include "iac/json_document.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -58,26 +59,34 @@ bool JsonDocumentReader::SkipNull() {
   return true;
 }
 
-absl::Status JsonDocumentReader::ReadString(std::string* out, std::string_view path) {
+absl::Status JsonDocumentReader::ReadString(std::string* out, std::string_view path,
+                                            std::string_view field) {
   if (SkipNull()) {
     out->clear();
     return absl::OkStatus();
   }
   std::string_view s;
-  if (!r_.ReadString(&s)) return ShapeError("a string", path);
+  if (!r_.ReadString(&s)) return ShapeError("a string", StrCat(path, field));
   out->assign(s.data(), s.size());
   return absl::OkStatus();
 }
 
+constexpr std::size_t kUniqueScanLimit = 64;
+
 absl::Status JsonDocumentReader::ReadStringList(std::vector<std::string>* out,
-                                                std::string_view path) {
+                                                std::string_view path, std::string_view field,
+                                                bool unique) {
   if (SkipNull()) return absl::OkStatus();
-  if (!r_.BeginArray()) return ShapeError("an array of strings", path);
+  if (!r_.BeginArray()) return ShapeError("an array of strings", StrCat(path, field));
   std::size_t i = 0;
   while (r_.NextElement()) {
     std::string_view s;
-    if (!r_.ReadString(&s)) return ShapeError("a string", StrCat(path, "[", i, "]"));
-    out->emplace_back(s);
+    if (!r_.ReadString(&s)) return ShapeError("a string", StrCat(path, field, "[", i, "]"));
+    // Checked linearly, so only while short; longer lists are left to the caller to dedupe.
+    if (!unique || out->size() > kUniqueScanLimit ||
+        std::find(out->begin(), out->end(), s) == out->end()) {
+      out->emplace_back(s);
+    }
     ++i;
   }
   return absl::OkStatus();

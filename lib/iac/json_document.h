@@ -33,10 +33,14 @@ class JsonDocumentReader {
 
   // SkipNull(): consumes a null and returns true, or returns false for other values.
   bool SkipNull();
-  // ReadString(): a string into `out`; null clears it.
-  absl::Status ReadString(std::string* out, std::string_view path);
-  // ReadStringList(): appends an array of strings to `out`; null appends nothing.
-  absl::Status ReadStringList(std::vector<std::string>* out, std::string_view path);
+  // ReadString(): a string into `out`; null clears it. Errors name the JSON path `path`
+  // followed by `field` (joined only on error: these run for every value read).
+  absl::Status ReadString(std::string* out, std::string_view path, std::string_view field = {});
+  // ReadStringList(): appends an array of strings to `out`; null appends nothing. With
+  // `unique`, a string already in a short `out` (up to 64) is not appended again, so the
+  // caller still sorts and dedupes. Errors as ReadString().
+  absl::Status ReadStringList(std::vector<std::string>* out, std::string_view path,
+                              std::string_view field = {}, bool unique = false);
   // FlattenInto(): FlattenValue() of the value at the reader, from the root.
   void FlattenInto(std::vector<Leaf>* leaves);
   // ReadSensitiveInto(): ReadSensitiveValues() of the value at the reader, from the root.

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "faultline/iac/linker.h"
 #include "faultline/internal/status_macros.h"
@@ -31,15 +32,14 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 
 // Attributes of a resource that hold an address a client would connect to.
 bool IsEndpointKey(std::string_view key) {
-  static constexpr std::string_view kKeys[] = {
+  static const auto* const kKeys = new absl::flat_hash_set<std::string_view>{
       "address", "endpoint", "primary_endpoint_address", "reader_endpoint_address",
       "configuration_endpoint_address", "host", "fqdn", "dns_name", "private_ip",
       "private_ip_address", "public_ip", "public_dns", "private_dns", "hostname",
       "connection_name", "cache_nodes.0.address", "ip_address.0.ip_address",
       "private_ip_address.0", "ip_address"};
-  for (std::string_view k : kKeys) {
-    if (key == k) return true;
-  }
+  if (StartsWith(key, "tf.") || StartsWith(key, "tags.")) return false;  // the common keys
+  if (kKeys->contains(key)) return true;
   // Lists of endpoints: ip_address.N.ip_address, cache_nodes.N.address.
   return (StartsWith(key, "ip_address.") && key.size() > 11 &&
           key.substr(key.size() - 11) == ".ip_address") ||
@@ -108,12 +108,15 @@ bool QueueTypeFitsSystem(std::string_view type, std::string_view system) {
          !StartsWith(type, "azurerm_");  // a self-hosted broker: not a cloud queue
 }
 
+// Views of the builder's strings: nothing is added to the builder until the indexes are
+// done with.
 struct Resource {
   EntityId entity;
-  std::string id;
-  std::string type;
+  std::string_view id;
+  std::string_view type;
   const Attributes* attributes;
 };
+using ResourceIndex = absl::flat_hash_map<std::string_view, std::vector<const Resource*>>;
 
 }  // namespace
 
@@ -133,7 +136,7 @@ LinkReport ModelBuilder::LinkInfrastructure() {
       if (kind == EntityKind::kIacResource) {
         const std::string* type = Find(EntityAttributes(e), "tf.type");
         if (type != nullptr) {
-          resources.push_back({e, std::string(EntityIdString(e)), *type, &EntityAttributes(e)});
+          resources.push_back({e, EntityIdString(e), *type, &EntityAttributes(e)});
         }
       } else if (!iac && (kind == EntityKind::kService || kind == EntityKind::kDatabase ||
                           kind == EntityKind::kQueue || kind == EntityKind::kExternal ||
@@ -144,15 +147,21 @@ LinkReport ModelBuilder::LinkInfrastructure() {
   }
 
   // Indexes of resources by what rules match on.
-  std::map<std::string, std::vector<const Resource*>> by_endpoint, by_workload_name,
-      by_label, by_queue_name, by_host_id;
+  ResourceIndex by_endpoint, by_label, by_queue_name, by_host_id;
+  // Kubernetes workloads by "namespace/name", ordered: a service without a namespace may
+  // match several, linked in this order.
+  std::map<std::string, std::vector<const Resource*>> by_workload_name;
   for (const Resource& r : resources) {
     const std::string* ns = Find(*r.attributes, "metadata.0.namespace");
+    const bool workload = IsWorkloadType(r.type);
+    const bool kubernetes = StartsWith(r.type, "kubernetes_");
+    const bool queue = IsQueueType(r.type);
+    const bool host = r.type == "aws_instance" || r.type == "google_compute_instance";
     for (const auto& [k, v] : *r.attributes) {
       if (v.empty()) continue;
-      if (IsEndpointKey(k)) by_endpoint[std::string(WithoutPort(v))].push_back(&r);
-      if (IsWorkloadType(r.type)) {
-        if (k == "metadata.0.name" && StartsWith(r.type, "kubernetes_")) {
+      if (IsEndpointKey(k)) by_endpoint[WithoutPort(v)].push_back(&r);
+      if (workload) {
+        if (k == "metadata.0.name" && kubernetes) {
           by_workload_name[StrCat(ns ? *ns : std::string(), "/", v)].push_back(&r);
         }
         const bool label =
@@ -161,14 +170,13 @@ LinkReport ModelBuilder::LinkInfrastructure() {
             k == "labels.service" || k == "labels.app" || k == "function_name";
         if (label) by_label[v].push_back(&r);
       }
-      if (IsQueueType(r.type) && (k == "name" || k == "url" || k == "id" || k == "topic")) {
-        const auto slash = v.find_last_of("/:");
-        by_queue_name[slash == std::string::npos ? v : v.substr(slash + 1)].push_back(&r);
+      if (queue && (k == "name" || k == "url" || k == "id" || k == "topic")) {
+        const std::string_view name(v);
+        const auto slash = name.find_last_of("/:");
+        by_queue_name[slash == std::string_view::npos ? name : name.substr(slash + 1)]
+            .push_back(&r);
       }
-      if ((r.type == "aws_instance" || r.type == "google_compute_instance") &&
-          (k == "id" || k == "instance_id")) {
-        by_host_id[v].push_back(&r);
-      }
+      if (host && (k == "id" || k == "instance_id")) by_host_id[v].push_back(&r);
     }
   }
 
@@ -179,7 +187,8 @@ LinkReport ModelBuilder::LinkInfrastructure() {
     for (const Resource* r : to) {
       // One link per pair, however many of the resource's attributes matched.
       if (!made.emplace(from, r->entity).second) continue;
-      CrossLink l{std::string(EntityIdString(from)), r->id, EdgeKind::kRunsOn, rule, detail};
+      CrossLink l{std::string(EntityIdString(from)), std::string(r->id), EdgeKind::kRunsOn,
+                  rule, detail};
       if (AddCrossLink(kLinkSet, std::move(l)).ok()) {
         ++report.links_by_rule[rule];
         linked_traced.insert(from);
@@ -192,7 +201,7 @@ LinkReport ModelBuilder::LinkInfrastructure() {
     const EntityKind kind = EntityKindOf(e);
     if (kind == EntityKind::kDatabase || kind == EntityKind::kExternal) {
       if (const std::string* address = Find(attrs, "server.address")) {
-        auto it = by_endpoint.find(std::string(WithoutPort(*address)));
+        auto it = by_endpoint.find(WithoutPort(*address));
         if (it != by_endpoint.end()) {
           link(e, it->second, "endpoint", StrCat("server.address = ", *address));
         }
@@ -249,7 +258,7 @@ LinkReport ModelBuilder::LinkInfrastructure() {
   for (const Resource& r : resources) {
     if (linked_resources.count(r.entity)) continue;
     if (IsWorkloadType(r.type) || IsDatastoreType(r.type) || IsQueueType(r.type)) {
-      report.unlinked_infrastructure.push_back(r.id);
+      report.unlinked_infrastructure.emplace_back(r.id);
     }
   }
   std::sort(report.unlinked_traced.begin(), report.unlinked_traced.end());

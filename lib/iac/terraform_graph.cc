@@ -68,6 +68,10 @@ struct PlannedEntity {
   std::uint32_t subgraph;  // index into Plan::subgraphs
   Attributes attributes;
   bool replace_attributes;  // tf entities own their attributes; zones merge
+  // A resource instance's attributes stay in the parsed state (where the reference index
+  // points) until they are moved here, with the tf.* keys, before the changes are computed.
+  TerraformInstance* instance = nullptr;
+  const TerraformResource* resource = nullptr;
 };
 
 // Edges between planned entities, by index: a large state has millions of dependency edges,
@@ -110,13 +114,54 @@ struct Plan {
 };
 
 // Resource instances by (attribute key, value), for placement references: a reference
-// is one lookup, then a filter on the target's type (a prefix: few candidates).
-struct RefTarget {
-  std::string type;
-  std::string id;
-  std::uint32_t planned;  // this stack: the planned entity; other stacks: unused
+// is one lookup, then a filter on the target's type (a prefix: few candidates). Keys and
+// targets are views of strings that outlive the index (the parsed state, the builder).
+class RefIndex {
+ public:
+  struct Target {
+    std::string_view type;
+    std::string_view id;    // other stacks; "" for this one (see planned)
+    std::uint32_t planned;  // this stack: the planned entity
+  };
+  void Add(std::string_view key, std::string_view value, const Target& target) {
+    const auto index = static_cast<std::uint32_t>(targets_.size());
+    targets_.push_back({target, kEnd});
+    auto [it, inserted] = ends_.try_emplace(std::make_pair(key, value), index, index);
+    if (!inserted) {
+      targets_[it->second.second].next = index;
+      it->second.second = index;
+    }
+  }
+  // Calls visit(target) for every target with `key` = `value` whose type starts with
+  // `type_prefix`, in the order they were added.
+  template <typename Visit>
+  void ForEach(std::string_view key, std::string_view value, std::string_view type_prefix,
+               Visit&& visit) const {
+    auto it = ends_.find(std::make_pair(key, value));
+    if (it == ends_.end()) return;
+    for (std::uint32_t i = it->second.first; i != kEnd; i = targets_[i].next) {
+      const Target& t = targets_[i].target;
+      if (t.type.substr(0, type_prefix.size()) == type_prefix) visit(t);
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEnd = ~std::uint32_t{0};
+  struct Node {
+    Target target;
+    std::uint32_t next;
+  };
+  std::vector<Node> targets_;
+  struct KeyHash {
+    std::size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
+      return absl::HashOf(internal::ToAbsl(k.first), internal::ToAbsl(k.second));
+    }
+  };
+  // (key, value) -> (first, last) node.
+  absl::flat_hash_map<std::pair<std::string_view, std::string_view>,
+                      std::pair<std::uint32_t, std::uint32_t>, KeyHash>
+      ends_;
 };
-using RefIndex = absl::flat_hash_map<std::string, std::vector<RefTarget>>;
 
 // Whether some placement rule looks resources up by attribute `key` (only those are indexed).
 bool IsRuleTargetKey(std::string_view key) {
@@ -126,13 +171,6 @@ bool IsRuleTargetKey(std::string_view key) {
     }
   }
   return false;
-}
-
-std::string RefKey(std::string_view key, std::string_view value) {
-  std::string out(key);
-  out.push_back('\0');
-  out.append(value.data(), value.size());
-  return out;
 }
 
 }  // namespace
@@ -187,27 +225,22 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   std::vector<std::vector<std::uint32_t>> instance_entities(state.resources.size());
   RefIndex ref_index;  // this stack's instances
   for (std::uint32_t ri = 0; ri < state.resources.size(); ++ri) {
-    const TerraformResource& r = state.resources[ri];
+    TerraformResource& r = state.resources[ri];
     by_address.emplace(r.address, ri);
     if (!r.module.empty()) add_module(r.module);
     (r.mode == "data" ? report.data_sources : report.resources)++;
     const std::uint32_t sg = plan.Subgraph(module_subgraph(r.module));
     const std::uint32_t owner = r.module.empty() ? stack_index : *plan.Find(tf_id(r.module));
-    for (const TerraformInstance& inst : r.instances) {
+    for (TerraformInstance& inst : r.instances) {
       if (inst.deposed) continue;  // the object being replaced, not the resource
-      Attributes attrs = inst.attributes;
-      attrs.emplace_back("tf.type", r.type);
-      attrs.emplace_back("tf.name", r.name);
-      attrs.emplace_back("tf.mode", r.mode);
-      attrs.emplace_back("tf.provider", r.provider);
-      attrs.emplace_back("tf.address", inst.address);
-      if (!r.module.empty()) attrs.emplace_back("tf.module", r.module);
-      if (!inst.status.empty()) attrs.emplace_back("tf.status", inst.status);
-      std::sort(attrs.begin(), attrs.end());
-      const std::string id = tf_id(inst.address);
-      const std::uint32_t e = plan.Entity(id, EntityKind::kIacResource, sg, std::move(attrs), true);
+      const std::uint32_t e =
+          plan.Entity(tf_id(inst.address), EntityKind::kIacResource, sg, {}, true);
+      if (plan.entities[e].instance == nullptr) {
+        plan.entities[e].instance = &inst;
+        plan.entities[e].resource = &r;
+      }
       for (const auto& [k, v] : inst.attributes) {
-        if (IsRuleTargetKey(k)) ref_index[RefKey(k, v)].push_back({r.type, id, e});
+        if (IsRuleTargetKey(k)) ref_index.Add(k, v, {r.type, {}, e});
       }
       instance_entities[ri].push_back(e);
       plan.edges.push_back({owner, e, EdgeKind::kContains, sg});
@@ -226,7 +259,6 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
     // An instance address (OpenTofu's instance depends_on).
     if (auto e = plan.Find(tf_id(address))) out->push_back(*e);
   };
-  absl::flat_hash_set<std::uint64_t> dependency_pairs;
   std::vector<std::uint32_t> targets_scratch;
   for (std::uint32_t ri = 0; ri < state.resources.size(); ++ri) {
     const TerraformResource& r = state.resources[ri];
@@ -268,18 +300,21 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       } else {
         for (const std::string& d : direct) instances_of(d, &targets_scratch);
       }
+      // Each instance is visited once, so its targets deduplicated are its edges.
+      std::sort(targets_scratch.begin(), targets_scratch.end());
+      targets_scratch.erase(std::unique(targets_scratch.begin(), targets_scratch.end()),
+                            targets_scratch.end());
       for (std::uint32_t to : targets_scratch) {
-        if (to != from && dependency_pairs.insert((std::uint64_t{from} << 32) | to).second) {
-          plan.edges.push_back({from, to, EdgeKind::kDependsOn, sg});
-        }
+        if (to == from) continue;
+        plan.edges.push_back({from, to, EdgeKind::kDependsOn, sg});
+        ++report.dependency_edges;
       }
     }
   }
-  report.dependency_edges = dependency_pairs.size();
 
   // --- Other loaded stacks: their instances (for references) and backends ---------------
   struct OtherEntity {
-    std::string id;
+    std::string_view id;
     std::string stack;
     const Attributes* attributes;
   };
@@ -302,10 +337,10 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       const Attributes& attrs = EntityAttributes(e);
       const std::string* type = Find(attrs, "tf.type");
       if (type == nullptr) continue;
-      others.push_back({std::string(EntityIdString(e)), other_stack, &attrs});
+      others.push_back({EntityIdString(e), other_stack, &attrs});
       for (const auto& [k, v] : attrs) {
         if (!IsRuleTargetKey(k)) continue;
-        other_index[RefKey(k, v)].push_back({*type, std::string(EntityIdString(e)), 0});
+        other_index.Add(k, v, {*type, EntityIdString(e), 0});
       }
     }
   }
@@ -328,16 +363,10 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       }
     }
   };
-  // The targets of a resource rule with value `value` in `index`.
-  auto targets = [&](const internal::PlacementRule& rule, const std::string& value,
-                     const RefIndex& index) {
-    std::vector<const RefTarget*> out;
-    auto it = index.find(RefKey(rule.target_key, value));
-    if (it == index.end()) return out;
-    for (const RefTarget& t : it->second) {
-      if (t.type.compare(0, rule.target_type.size(), rule.target_type) == 0) out.push_back(&t);
-    }
-    return out;
+  // Visits the targets of a resource rule with value `value` in `index`.
+  auto for_targets = [&](const internal::PlacementRule& rule, const std::string& value,
+                         const RefIndex& index, auto&& visit) {
+    index.ForEach(rule.target_key, value, rule.target_type, visit);
   };
   auto apply_rules = [&](const std::string& type, const Attributes& attrs, auto&& on_zone,
                          auto&& on_region, auto&& on_resource) {
@@ -363,21 +392,21 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
     for (const TerraformInstance& inst : r.instances) {
       if (inst.deposed) continue;
       const std::uint32_t from = instance_entities[ri][k++];
-      const std::string& from_id = plan.entities[from].id;
       apply_rules(
           r.type, inst.attributes,
           [&](const std::string& zone) { place(from, sg, EntityKind::kZone, zone); },
           [&](const std::string& region) { place(from, sg, EntityKind::kRegion, region); },
           [&](const internal::PlacementRule& rule, const std::string& value) {
-            for (const RefTarget* to : targets(rule, value, ref_index)) {
-              if (to->planned == from) continue;
-              plan.edges.push_back({from, to->planned, rule.edge, sg});
+            for_targets(rule, value, ref_index, [&](const RefIndex::Target& to) {
+              if (to.planned == from) return;
+              plan.edges.push_back({from, to.planned, rule.edge, sg});
               ++report.placement_edges;
-            }
-            for (const RefTarget* to : targets(rule, value, other_index)) {
-              placement_links.push_back({from_id, to->id, rule.edge, "terraform_placement",
-                                         StrCat(rule.key, " = ", value)});
-            }
+            });
+            for_targets(rule, value, other_index, [&](const RefIndex::Target& to) {
+              // By index: place() may have grown plan.entities since.
+              placement_links.push_back({plan.entities[from].id, std::string(to.id), rule.edge,
+                                         "terraform_placement", StrCat(rule.key, " = ", value)});
+            });
           });
     }
   }
@@ -387,11 +416,12 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
     apply_rules(
         *type, *o.attributes, [](const std::string&) {}, [](const std::string&) {},
         [&](const internal::PlacementRule& rule, const std::string& value) {
-          for (const RefTarget* to : targets(rule, value, ref_index)) {
+          for_targets(rule, value, ref_index, [&](const RefIndex::Target& to) {
             inbound_links.push_back({o.stack,
-                                     {o.id, to->id, rule.edge, "terraform_placement",
+                                     {std::string(o.id), plan.entities[to.planned].id,
+                                      rule.edge, "terraform_placement",
                                       StrCat(rule.key, " = ", value)}});
-          }
+          });
         });
   }
   report.placement_edges += placement_links.size() + inbound_links.size();
@@ -441,6 +471,25 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
     }
   }
   report.remote_state_links = remote_links.size() + inbound_remote.size();
+
+  // --- Instance attributes move from the state into the plan (the indexes are done) -----
+  for (PlannedEntity& e : plan.entities) {
+    if (e.instance == nullptr) continue;
+    TerraformInstance& inst = *e.instance;
+    const TerraformResource& r = *e.resource;
+    Attributes attrs = std::move(inst.attributes);  // sorted by the parser
+    const auto parsed = static_cast<std::ptrdiff_t>(attrs.size());
+    attrs.emplace_back("tf.type", r.type);
+    attrs.emplace_back("tf.name", r.name);
+    attrs.emplace_back("tf.mode", r.mode);
+    attrs.emplace_back("tf.provider", r.provider);
+    attrs.emplace_back("tf.address", inst.address);
+    if (!r.module.empty()) attrs.emplace_back("tf.module", r.module);
+    if (!inst.status.empty()) attrs.emplace_back("tf.status", inst.status);
+    std::sort(attrs.begin() + parsed, attrs.end());
+    std::inplace_merge(attrs.begin(), attrs.begin() + parsed, attrs.end());
+    e.attributes = std::move(attrs);
+  }
 
   // --- Changes against the previous serial --------------------------------------------------
   const auto previous = FindSubgraph(report.subgraph);
@@ -543,6 +592,11 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
       FAULTLINE_RETURN_IF_ERROR(SetEntityAttributes(id, std::move(e.attributes)));
     }
     ids.push_back(id);
+  }
+  std::vector<std::size_t> edges_per_subgraph(subgraph_ids.size(), 0);
+  for (const PlannedEdge& e : plan.edges) ++edges_per_subgraph[e.subgraph];
+  for (std::size_t i = 0; i < subgraph_ids.size(); ++i) {
+    ReserveEdges(subgraph_ids[i], edges_per_subgraph[i]);
   }
   for (const PlannedEdge& e : plan.edges) {
     FAULTLINE_RETURN_IF_ERROR(

@@ -111,6 +111,7 @@ class PlanParser : private internal::JsonDocumentReader {
   absl::flat_hash_set<std::string> seen_;
   std::vector<Leaf> before_leaves_;
   std::vector<Leaf> after_leaves_;
+  internal::KeptKeys kept_keys_;  // key decisions, shared by every resource change
 };
 
 absl::Status PlanParser::ReadChanges() {
@@ -133,21 +134,21 @@ absl::Status PlanParser::ReadChange(std::string_view path) {
   std::string_view key;
   while (r_.NextKey(&key)) {
     if (key == "address") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.address, StrCat(path, ".address")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.address, path, ".address"));
     } else if (key == "module_address") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.module, StrCat(path, ".module_address")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.module, path, ".module_address"));
     } else if (key == "mode") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.mode, StrCat(path, ".mode")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.mode, path, ".mode"));
     } else if (key == "type") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.type, StrCat(path, ".type")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.type, path, ".type"));
     } else if (key == "name") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.name, StrCat(path, ".name")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&change.name, path, ".name"));
     } else if (key == "action_reason") {
       FAULTLINE_RETURN_IF_ERROR(
-          ReadString(&change.action_reason, StrCat(path, ".action_reason")));
+          ReadString(&change.action_reason, path, ".action_reason"));
     } else if (key == "deposed") {
       std::string d;
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&d, StrCat(path, ".deposed")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&d, path, ".deposed"));
       deposed = !d.empty();
     } else if (key == "change") {
       FAULTLINE_RETURN_IF_ERROR(ReadChangeBody(StrCat(path, ".change"), &change, &have_actions));
@@ -212,9 +213,9 @@ absl::Status PlanParser::ReadChangeBody(std::string_view path, TerraformPlannedC
                                      [&](const Leaf& l) { return unknown.Covers(l.key); }),
                       after_leaves_.end());
   internal::KeepAttributes(before_leaves_, sensitive, &change->before, &plan_.attributes_dropped,
-                           &plan_.attributes_dropped);
+                           &plan_.attributes_dropped, &kept_keys_);
   internal::KeepAttributes(after_leaves_, sensitive, &change->after, &plan_.attributes_dropped,
-                           &plan_.attributes_dropped);
+                           &plan_.attributes_dropped, &kept_keys_);
   change->changed_attributes = ChangedKeys(change->before, change->after);
   return absl::OkStatus();
 }
@@ -279,18 +280,18 @@ absl::Status PlanParser::ReadConfigResource(const std::string& prefix, std::stri
   std::string_view key;
   while (r_.NextKey(&key)) {
     if (key == "address") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&address, StrCat(path, ".address")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&address, path, ".address"));
     } else if (key == "mode") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&mode, StrCat(path, ".mode")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&mode, path, ".mode"));
     } else if (key == "type") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&type, StrCat(path, ".type")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&type, path, ".type"));
     } else if (key == "name") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&name, StrCat(path, ".name")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&name, path, ".name"));
     } else if (key == "expressions" || key == "count_expression" ||
                key == "for_each_expression") {
       CollectReferences(&refs);
     } else if (key == "depends_on") {
-      FAULTLINE_RETURN_IF_ERROR(ReadStringList(&refs, StrCat(path, ".depends_on")));
+      FAULTLINE_RETURN_IF_ERROR(ReadStringList(&refs, path, ".depends_on"));
     } else {
       r_.Skip();  // provider_config_key, schema_version, provisioners
     }

@@ -92,6 +92,7 @@ class StateParser : private internal::JsonDocumentReader {
   bool have_values_ = false;
   std::vector<TerraformResource> show_resources_;  // one instance each, before grouping
   std::vector<Leaf> leaves_;
+  internal::KeptKeys kept_keys_;  // key decisions, shared by every instance
 };
 
 absl::Status StateParser::ReadOutputNames(std::string_view path) {
@@ -112,7 +113,7 @@ void StateParser::FilterAttributes(const SensitivePaths& sensitive, std::string_
         StrCat(path, ": a sensitive path could not be read; the attributes under it were dropped"));
   }
   internal::KeepAttributes(leaves_, sensitive, &inst->attributes, &state_.attributes_dropped,
-                           &state_.sensitive_attributes_dropped);
+                           &state_.sensitive_attributes_dropped, &kept_keys_);
 }
 
 absl::Status StateParser::ReadRawResources() {
@@ -139,16 +140,16 @@ absl::Status StateParser::ReadRawResource(std::size_t index) {
   std::string_view key;
   while (r_.NextKey(&key)) {
     if (key == "module") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.module, StrCat(path, ".module")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.module, path, ".module"));
     } else if (key == "mode") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.mode, StrCat(path, ".mode")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.mode, path, ".mode"));
       have_mode = true;
     } else if (key == "type") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.type, StrCat(path, ".type")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.type, path, ".type"));
     } else if (key == "name") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.name, StrCat(path, ".name")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.name, path, ".name"));
     } else if (key == "provider") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.provider, StrCat(path, ".provider")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.provider, path, ".provider"));
     } else if (key == "instances") {
       const std::string ipath = StrCat(path, ".instances");
       if (SkipNull()) continue;
@@ -190,10 +191,10 @@ absl::Status StateParser::ReadRawInstance(TerraformResource* res, std::string_vi
         return ShapeError("a number or a string", StrCat(path, ".index_key"));
       }
     } else if (key == "status") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&inst.status, StrCat(path, ".status")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&inst.status, path, ".status"));
     } else if (key == "deposed") {
       std::string deposed;
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&deposed, StrCat(path, ".deposed")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&deposed, path, ".deposed"));
       inst.deposed = !deposed.empty();
     } else if (key == "attributes") {
       if (r_.Peek() != JsonType::kObject && r_.Peek() != JsonType::kNull) {
@@ -219,10 +220,12 @@ absl::Status StateParser::ReadRawInstance(TerraformResource* res, std::string_vi
     } else if (key == "sensitive_attributes") {
       ReadSensitiveAttributes(r_, &sensitive);
     } else if (key == "dependencies") {
-      FAULTLINE_RETURN_IF_ERROR(ReadStringList(&res->depends_on, StrCat(path, ".dependencies")));
+      // Every instance repeats the resource's set: kept once.
+      FAULTLINE_RETURN_IF_ERROR(
+          ReadStringList(&res->depends_on, path, ".dependencies", /*unique=*/true));
     } else if (key == "depends_on") {
       FAULTLINE_RETURN_IF_ERROR(
-          ReadStringList(&inst.instance_depends_on, StrCat(path, ".depends_on")));
+          ReadStringList(&inst.instance_depends_on, path, ".depends_on"));
     } else {
       r_.Skip();  // private (never read), schema_version, identity, create_before_destroy
     }
@@ -258,7 +261,7 @@ absl::Status StateParser::ReadShowModule(std::string_view path) {
   std::string_view key;
   while (r_.NextKey(&key)) {
     if (key == "address") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&module, StrCat(path, ".address")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&module, path, ".address"));
     } else if (key == "resources") {
       const std::string rpath = StrCat(path, ".resources");
       if (SkipNull()) continue;
@@ -306,15 +309,15 @@ absl::Status StateParser::ReadShowResource(std::string_view path,
   std::string_view key;
   while (r_.NextKey(&key)) {
     if (key == "address") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&inst.address, StrCat(path, ".address")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&inst.address, path, ".address"));
     } else if (key == "mode") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.mode, StrCat(path, ".mode")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.mode, path, ".mode"));
     } else if (key == "type") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.type, StrCat(path, ".type")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.type, path, ".type"));
     } else if (key == "name") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.name, StrCat(path, ".name")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.name, path, ".name"));
     } else if (key == "provider_name") {
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.provider, StrCat(path, ".provider_name")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&res.provider, path, ".provider_name"));
     } else if (key == "index") {
       if (!ReadIndexKey(r_, &inst.index_key)) {
         return ShapeError("a number or a string", StrCat(path, ".index"));
@@ -327,7 +330,7 @@ absl::Status StateParser::ReadShowResource(std::string_view path,
     } else if (key == "sensitive_values") {
       ReadSensitiveInto(&sensitive);
     } else if (key == "depends_on") {
-      FAULTLINE_RETURN_IF_ERROR(ReadStringList(&res.depends_on, StrCat(path, ".depends_on")));
+      FAULTLINE_RETURN_IF_ERROR(ReadStringList(&res.depends_on, path, ".depends_on"));
     } else if (key == "tainted") {
       bool tainted = false;
       if (r_.ReadBool(&tainted)) {
@@ -337,7 +340,7 @@ absl::Status StateParser::ReadShowResource(std::string_view path,
       }
     } else if (key == "deposed_key") {
       std::string deposed;
-      FAULTLINE_RETURN_IF_ERROR(ReadString(&deposed, StrCat(path, ".deposed_key")));
+      FAULTLINE_RETURN_IF_ERROR(ReadString(&deposed, path, ".deposed_key"));
       inst.deposed = !deposed.empty();
     } else {
       r_.Skip();  // schema_version, sensitive flags of other versions
@@ -387,18 +390,23 @@ void StateParser::Finish() {
     }
     SortUnique(&res.depends_on);
     // Instances with the same address (deposed objects aside): the first is kept.
-    absl::flat_hash_set<std::string> seen_instances;
-    std::vector<TerraformInstance> instances;
-    instances.reserve(res.instances.size());
-    for (TerraformInstance& inst : res.instances) {
-      if (!inst.deposed && !seen_instances.insert(inst.address).second) {
-        state_.warnings.push_back(
-            StrCat("duplicate instance address ", inst.address, ": kept the first"));
-        continue;
-      }
-      instances.push_back(std::move(inst));
+    std::vector<bool> duplicate(res.instances.size(), false);
+    bool any_duplicate = false;
+    absl::flat_hash_set<std::string_view> seen_instances;  // views: nothing moves yet
+    for (std::size_t i = 0; i < res.instances.size(); ++i) {
+      const TerraformInstance& inst = res.instances[i];
+      if (inst.deposed || seen_instances.insert(inst.address).second) continue;
+      duplicate[i] = any_duplicate = true;
+      state_.warnings.push_back(
+          StrCat("duplicate instance address ", inst.address, ": kept the first"));
     }
-    res.instances = std::move(instances);
+    if (any_duplicate) {
+      std::vector<TerraformInstance> instances;
+      for (std::size_t i = 0; i < res.instances.size(); ++i) {
+        if (!duplicate[i]) instances.push_back(std::move(res.instances[i]));
+      }
+      res.instances = std::move(instances);
+    }
     kept.push_back(std::move(res));
   }
   state_.resources = std::move(kept);

@@ -43,15 +43,26 @@ struct SubgraphState {
   bool live = false;
   std::vector<EntityId> members;
   absl::flat_hash_set<EntityId> member_set;
+  // The member AddMember() added or found last: edges come grouped by their source, so
+  // most lookups are of the same entity again.
+  EntityId last_member = kInvalidEntity;
   std::vector<EdgeRecord> edges;
   absl::flat_hash_map<EdgeKey, std::uint32_t> edge_index;
   // Node maps: stable addresses, so ingesters may cache pointers to containers.
   absl::node_hash_map<std::uint32_t, WindowedStats> edge_stats;
   absl::node_hash_map<EntityId, WindowedStats> entity_stats;
 
+  // AddMember(): makes `entity` a member (once).
+  void AddMember(EntityId entity) {
+    if (entity == last_member) return;
+    if (member_set.insert(entity).second) members.push_back(entity);
+    last_member = entity;
+  }
+
   void Clear() {
     members.clear();
     member_set.clear();
+    last_member = kInvalidEntity;
     edges.clear();
     edge_index.clear();
     edge_stats.clear();

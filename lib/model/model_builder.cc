@@ -230,7 +230,7 @@ absl::StatusOr<EntityId> ModelBuilder::AddEntity(SubgraphId subgraph, EntityKind
   }
   MergeAttributes(st.entities[e].attributes, attributes);
   SubgraphState& sg = st.subgraphs[subgraph];
-  if (sg.member_set.insert(e).second) sg.members.push_back(e);
+  sg.AddMember(e);
   return e;
 }
 
@@ -268,6 +268,18 @@ const Attributes& ModelBuilder::SubgraphAttributes(SubgraphId subgraph) const {
 
 // --- Edges -------------------------------------------------------------------------------
 
+void ModelBuilder::ReserveEdges(SubgraphId subgraph, std::size_t count) {
+  BuilderState& st = *state_;
+  if (!st.IsLive(subgraph)) return;
+  SubgraphState& sg = st.subgraphs[subgraph];
+  const std::size_t needed = sg.edges.size() + count;
+  if (needed <= sg.edges.capacity()) return;
+  // Geometric, so that many small hints do not each reallocate.
+  const std::size_t target = std::max(needed, sg.edges.capacity() * 2);
+  sg.edges.reserve(target);
+  sg.edge_index.reserve(target);
+}
+
 absl::StatusOr<EdgeRef> ModelBuilder::AddEdge(SubgraphId subgraph, EntityId from, EntityId to,
                                               EdgeKind kind) {
   BuilderState& st = *state_;
@@ -287,8 +299,8 @@ absl::StatusOr<EdgeRef> ModelBuilder::AddEdge(SubgraphId subgraph, EntityId from
                                                   static_cast<std::uint32_t>(sg.edges.size()));
   if (inserted) {
     sg.edges.push_back(internal::EdgeRecord{from, to, kind});
-    if (sg.member_set.insert(from).second) sg.members.push_back(from);
-    if (sg.member_set.insert(to).second) sg.members.push_back(to);
+    sg.AddMember(to);
+    sg.AddMember(from);  // last: the next edge often has the same source
   }
   return EdgeRef{subgraph, it->second};
 }
@@ -306,7 +318,7 @@ WindowedStats& ModelBuilder::EdgeStats(EdgeRef edge) {
 
 WindowedStats& ModelBuilder::EntityStats(SubgraphId subgraph, EntityId entity) {
   SubgraphState& sg = state_->subgraphs[subgraph];
-  if (sg.member_set.insert(entity).second) sg.members.push_back(entity);
+  sg.AddMember(entity);
   auto it = sg.entity_stats.find(entity);
   if (it == sg.entity_stats.end()) {
     it = sg.entity_stats.emplace(entity, WindowedStats(state_->options.bucket_width_ns)).first;

@@ -176,6 +176,12 @@ class ModelBuilder {
 
   // --- Edges ---------------------------------------------------------------------------
 
+  // ReserveEdges()
+  //
+  // Room for `count` more edges in `subgraph` (a hint before a bulk load; no effect on a
+  // subgraph that does not exist).
+  void ReserveEdges(SubgraphId subgraph, std::size_t count);
+
   // AddEdge()
   //
   // The edge `from -> to` of `kind` in `subgraph` (from needs to), created when absent;
