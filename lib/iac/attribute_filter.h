@@ -62,6 +62,22 @@ void ReadSensitiveAttributes(JsonReader& r, SensitivePaths* out);
 // `after_unknown`); a bare true marks everything under `prefix`.
 void ReadSensitiveValues(JsonReader& r, std::string& prefix, SensitivePaths* out);
 
+// The attribute that carries a workload's OpenTelemetry service name, found in its
+// environment by ServiceNameFromEnvironment().
+inline constexpr std::string_view kOtelServiceNameAttribute = "otel.service.name";
+
+// ServiceNameFromEnvironment()
+//
+// The service name a workload's telemetry will carry, from its environment in the leaves
+// of one resource: the variable OTEL_SERVICE_NAME, else `service.name` in
+// OTEL_RESOURCE_ATTRIBUTES, as a map entry (Lambda's environment.0.variables.NAME), a
+// name/value pair (Kubernetes' container.N.env.M.name / .value) or inside an ECS
+// `container_definitions` JSON document. "" when there is none. Environment blocks are
+// otherwise dropped whole (they hold credentials), so this is the one value kept; never
+// one covered by `sensitive` or that looks secret.
+std::string ServiceNameFromEnvironment(const std::vector<Leaf>& leaves,
+                                       const SensitivePaths& sensitive);
+
 // KeptKeys: IsKeptAttribute() remembered per key. A state repeats the same keys on every
 // instance of a type, so each key is judged once. Bounded: forgets everything after
 // kMaxKeys distinct keys.

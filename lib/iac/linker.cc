@@ -1,5 +1,6 @@
 // ModelBuilder::LinkInfrastructure() and AddLinks(): traced entities to IaC resources.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -11,6 +12,7 @@
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
 #include "faultline/model/model_builder.h"
+#include "iac/attribute_filter.h"
 
 namespace faultline {
 namespace {
@@ -67,6 +69,27 @@ bool IsWorkloadType(std::string_view type) {
     if (StartsWith(type, p)) return true;
   }
   return false;
+}
+
+bool IsFunctionType(std::string_view type) {
+  return StartsWith(type, "aws_lambda_function") || StartsWith(type, "google_cloudfunctions") ||
+         StartsWith(type, "google_cloud_run") ||
+         (StartsWith(type, "azurerm_") && type.find("function_app") != std::string_view::npos);
+}
+
+// A cloud resource id as comparable text: the service host of a GCP full resource name
+// ("//cloudfunctions.googleapis.com/projects/...") dropped, Azure ids (case-insensitive)
+// lower-cased.
+std::string CanonicalResourceId(std::string_view id) {
+  if (StartsWith(id, "//")) {
+    const auto slash = id.find('/', 2);
+    id = slash == std::string_view::npos ? std::string_view() : id.substr(slash + 1);
+  }
+  std::string out(id);
+  if (StartsWith(out, "/subscriptions/")) {
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
 }
 
 bool IsQueueType(std::string_view type) {
@@ -147,7 +170,9 @@ LinkReport ModelBuilder::LinkInfrastructure() {
   }
 
   // Indexes of resources by what rules match on.
-  ResourceIndex by_endpoint, by_label, by_queue_name, by_host_id;
+  ResourceIndex by_endpoint, by_label, by_queue_name, by_host_id, by_function_name,
+      by_env_service;
+  std::map<std::string, std::vector<const Resource*>> by_resource_id;  // canonical ids
   // Kubernetes workloads by "namespace/name", ordered: a service without a namespace may
   // match several, linked in this order.
   std::map<std::string, std::vector<const Resource*>> by_workload_name;
@@ -157,6 +182,7 @@ LinkReport ModelBuilder::LinkInfrastructure() {
     const bool kubernetes = StartsWith(r.type, "kubernetes_");
     const bool queue = IsQueueType(r.type);
     const bool host = r.type == "aws_instance" || r.type == "google_compute_instance";
+    const bool function = IsFunctionType(r.type);
     for (const auto& [k, v] : *r.attributes) {
       if (v.empty()) continue;
       if (IsEndpointKey(k)) by_endpoint[WithoutPort(v)].push_back(&r);
@@ -177,6 +203,13 @@ LinkReport ModelBuilder::LinkInfrastructure() {
             .push_back(&r);
       }
       if (host && (k == "id" || k == "instance_id")) by_host_id[v].push_back(&r);
+      if (function) {
+        if (k == "function_name" || k == "name") by_function_name[v].push_back(&r);
+        if (k == "arn" || k == "id" || k == "self_link" || k == "qualified_arn") {
+          by_resource_id[CanonicalResourceId(v)].push_back(&r);
+        }
+      }
+      if (workload && k == internal::kOtelServiceNameAttribute) by_env_service[v].push_back(&r);
     }
   }
 
@@ -220,6 +253,39 @@ LinkReport ModelBuilder::LinkInfrastructure() {
           if (ns && it->first.substr(0, slash) != *ns) continue;
           link(e, it->second, "k8s",
                StrCat("deployment ", ns ? *ns + "/" : std::string(), workload));
+          matched = true;
+        }
+      }
+      // A function: its cloud.resource_id (exact, or without a version or alias
+      // qualifier), else its faas.name.
+      if (!matched) {
+        if (const std::string* id = Find(attrs, "cloud.resource_id")) {
+          std::string canonical = CanonicalResourceId(*id);
+          auto it = by_resource_id.find(canonical);
+          const auto colon = canonical.rfind(':');
+          if (it == by_resource_id.end() && colon != std::string::npos) {
+            it = by_resource_id.find(canonical.substr(0, colon));
+          }
+          if (it != by_resource_id.end()) {
+            link(e, it->second, "function", StrCat("cloud.resource_id = ", *id));
+            matched = true;
+          }
+        }
+      }
+      if (!matched) {
+        if (const std::string* faas = Find(attrs, "faas.name")) {
+          auto it = by_function_name.find(*faas);
+          if (it != by_function_name.end()) {
+            link(e, it->second, "function", StrCat("faas.name = ", *faas));
+            matched = true;
+          }
+        }
+      }
+      // The workload whose environment sets OTEL_SERVICE_NAME to this service's name.
+      if (!matched && name) {
+        auto it = by_env_service.find(*name);
+        if (it != by_env_service.end()) {
+          link(e, it->second, "env", StrCat("OTEL_SERVICE_NAME = ", *name));
           matched = true;
         }
       }

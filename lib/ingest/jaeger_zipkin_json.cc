@@ -520,7 +520,8 @@ class ZipkinParser {
                            &resource_.pod, &resource_.deployment, &resource_.k8s_namespace,
                            &resource_.node, &resource_.cluster, &resource_.host,
                            &resource_.host_id, &resource_.zone, &resource_.region,
-                           &resource_.environment}) {
+                           &resource_.environment, &resource_.faas_name,
+                           &resource_.cloud_resource_id}) {
       f->clear();
     }
   }

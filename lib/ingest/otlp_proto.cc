@@ -70,7 +70,7 @@ std::string_view View(const Field& f) {
 void ClearResource(ResourceInfo& r) {
   for (std::string* s : {&r.service, &r.service_namespace, &r.instance, &r.pod, &r.deployment,
                          &r.k8s_namespace, &r.node, &r.cluster, &r.host, &r.host_id, &r.zone,
-                         &r.region, &r.environment}) {
+                         &r.region, &r.environment, &r.faas_name, &r.cloud_resource_id}) {
     s->clear();
   }
 }

@@ -12,7 +12,8 @@ bool ResourceInfo::operator==(const ResourceInfo& o) const {
          instance == o.instance && pod == o.pod && deployment == o.deployment &&
          k8s_namespace == o.k8s_namespace && node == o.node && cluster == o.cluster &&
          host == o.host && host_id == o.host_id && zone == o.zone && region == o.region &&
-         environment == o.environment;
+         environment == o.environment && faas_name == o.faas_name &&
+         cloud_resource_id == o.cloud_resource_id;
 }
 
 AttributeTarget LookupAttribute(std::string_view key) {
@@ -33,6 +34,8 @@ AttributeTarget LookupAttribute(std::string_view key) {
       {"cloud.region", T::kRegion},
       {"deployment.environment.name", T::kEnvironment},
       {"deployment.environment", T::kEnvironment},
+      {"faas.name", T::kFaasName},
+      {"cloud.resource_id", T::kCloudResourceId},
       {"service.peer.name", T::kPeerService},
       {"peer.service", T::kPeerService},
       {"db.system.name", T::kDbSystem},
@@ -75,6 +78,8 @@ bool SetResourceAttribute(AttributeTarget target, std::string_view value,
     case T::kZone: field = &r.zone; break;
     case T::kRegion: field = &r.region; break;
     case T::kEnvironment: field = &r.environment; break;
+    case T::kFaasName: field = &r.faas_name; break;
+    case T::kCloudResourceId: field = &r.cloud_resource_id; break;
     default: return false;
   }
   field->assign(value.data(), value.size());

@@ -440,6 +440,11 @@ TraceAssembler::ResourceState& TraceAssembler::Materialize(std::uint32_t resourc
     service_attrs.emplace_back("k8s.namespace.name", info.k8s_namespace);
   }
   if (!info.cluster.empty()) service_attrs.emplace_back("k8s.cluster.name", info.cluster);
+  // A function's identity, for linking the service to its function in IaC.
+  if (!info.faas_name.empty()) service_attrs.emplace_back("faas.name", info.faas_name);
+  if (!info.cloud_resource_id.empty()) {
+    service_attrs.emplace_back("cloud.resource_id", info.cloud_resource_id);
+  }
   r.service = Entity(r.traces, EntityKind::kService, "service:" + r.service_name, service_attrs);
 
   const std::string instance = !info.instance.empty() ? info.instance

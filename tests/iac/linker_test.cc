@@ -96,3 +96,88 @@ TEST(LinkerTest, RelinkingReplacesTheRuleLinksAndMappingsAreExplicit) {
 
 }  // namespace
 }  // namespace faultline
+
+namespace faultline {
+namespace {
+
+// A Lambda function and an ECS-style and a Kubernetes workload known only by the
+// OTEL_SERVICE_NAME in their environment.
+const char kWorkloads[] = R"({
+  "version": 4, "terraform_version": "1.9.5", "serial": 1, "lineage": "w",
+  "resources": [
+    {"mode": "managed", "type": "aws_lambda_function", "name": "resize",
+     "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+     "instances": [{"schema_version": 0, "attributes": {"id": "img-resize",
+       "function_name": "img-resize",
+       "arn": "arn:aws:lambda:eu-west-1:123456789012:function:img-resize",
+       "environment": [{"variables": {"OTEL_SERVICE_NAME": "resizer",
+                                      "API_TOKEN": "tok-very-secret-123"}}]},
+       "sensitive_attributes": []}]},
+    {"mode": "managed", "type": "kubernetes_deployment_v1", "name": "billing",
+     "provider": "provider[\"registry.terraform.io/hashicorp/kubernetes\"]",
+     "instances": [{"schema_version": 1, "attributes": {"id": "ops/billing-v2",
+       "metadata": [{"name": "billing-v2", "namespace": "ops"}],
+       "spec": [{"template": [{"spec": [{"container": [{"env": [
+         {"name": "DB_PASSWORD", "value": "hunter2-not-kept"},
+         {"name": "OTEL_SERVICE_NAME", "value": "billing"}]}]}]}]}]},
+       "sensitive_attributes": []}]},
+    {"mode": "managed", "type": "aws_ecs_task_definition", "name": "ledger",
+     "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+     "instances": [{"schema_version": 1, "attributes": {"id": "ledger:3",
+       "container_definitions": "[{\"name\":\"app\",\"environment\":[{\"name\":\"OTEL_RESOURCE_ATTRIBUTES\",\"value\":\"team=core, service.name=ledger\"}]}]"},
+       "sensitive_attributes": []}]}
+  ]
+})";
+
+// One span per service; the function carries faas.name and a qualified cloud.resource_id.
+std::string Spans() {
+  auto resource = [](const std::string& service, const std::string& extra) {
+    return R"({"resource":{"attributes":[{"key":"service.name","value":{"stringValue":")" +
+           service + "\"}}" + extra + R"(]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319)" +
+           std::to_string(service.size() % 10) + R"(","spanId":"b7ad6b716920333)" +
+           std::to_string(service.size() % 10) +
+           R"(","name":"work","kind":2,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000001000000"}]}]})";
+  };
+  return R"({"resourceSpans":[)" +
+         resource("resizer",
+                  R"(,{"key":"faas.name","value":{"stringValue":"img-resize"}},)"
+                  R"({"key":"cloud.resource_id","value":{"stringValue":"arn:aws:lambda:eu-west-1:123456789012:function:img-resize:prod"}})") +
+         "," + resource("billing", "") + "," + resource("ledger", "") + "]}";
+}
+
+TEST(LinkerTest, FunctionsByResourceIdAndWorkloadsByTheirServiceNameEnvironment) {
+  ModelBuilder b;
+  ASSERT_TRUE(b.AddTraces(InputSource::FromBytes(Spans(), "spans.json")).ok());
+  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(kWorkloads, "w.tfstate")).ok());
+  const LinkReport report = b.LinkInfrastructure();
+  EXPECT_EQ(report.links_by_rule.count("function"), 1u);
+  EXPECT_EQ(report.links_by_rule.count("env"), 1u);
+  auto snap = b.Freeze();
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  auto target_of = [&](std::string_view service) -> std::string {
+    auto s = snap->Find(service);
+    if (!s) return "no such service";
+    for (EdgeIndex e : snap->OutEdges(*s, EdgeKind::kRunsOn)) {
+      if (auto link = snap->CrossLinkOf(e)) {
+        return std::string(link->rule) + " " + std::string(snap->EntityIdString(snap->Target(e)));
+      }
+    }
+    return "unlinked";
+  };
+  EXPECT_EQ(target_of("service:resizer"), "function tf:w:aws_lambda_function.resize");
+  EXPECT_EQ(target_of("service:billing"), "env tf:w:kubernetes_deployment_v1.billing");
+  // ECS task definitions are not workloads the service runs on by themselves; the name is
+  // still read from their container definitions.
+  auto ledger = snap->Find("tf:w:aws_ecs_task_definition.ledger");
+  ASSERT_TRUE(ledger);
+  bool has_name = false;
+  for (const auto& [k, v] : snap->EntityAttributes(*ledger)) {
+    if (k == "otel.service.name") has_name = v == "ledger";
+    EXPECT_EQ(v.find("secret"), std::string::npos) << k;
+    EXPECT_EQ(v.find("hunter2"), std::string::npos) << k;
+  }
+  EXPECT_TRUE(has_name);
+}
+
+}  // namespace
+}  // namespace faultline

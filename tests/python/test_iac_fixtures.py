@@ -117,6 +117,14 @@ def test_traced_entities_link_to_their_resources(shop):
                for _, t, r in pairs)
     assert any(s == "service:checkout" and t.startswith("tf:apps:kubernetes_deployment")
                and r == "k8s" for s, t, r in pairs)
+    # The Lambda function by its ARN (cloud.resource_id), not by a name that happens to match.
+    assert ("service:thumbnailer", "tf:apps:aws_lambda_function.thumbnailer", "function") in pairs
+    # Workloads keep the service name their environment gives their telemetry, and nothing
+    # else of the environment.
+    ents = snap.entities().set_index("id")
+    cart = ents.loc["tf:apps:kubernetes_deployment.cart", "attributes"]
+    assert cart["otel.service.name"] == "cart"
+    assert not any(".env." in k or "variables" in k for k in cart)
     # Nothing of the unrelated stacks is linked to the shop's traces.
     assert not any(t.startswith(("tf:gcp:", "tf:k8s:")) for _, t, _ in pairs)
     assert any(x.startswith("tf:k8s:kubernetes_deployment_v1") for x in

@@ -11,8 +11,15 @@
 //   k8s        a traced service whose k8s.deployment.name (or name) and namespace match a
 //              kubernetes_deployment / stateful_set / daemon_set's metadata.0.name and
 //              metadata.0.namespace -> runs_on the workload
+//   function   a traced service whose cloud.resource_id equals a function's ARN / id /
+//              self_link (a version or alias qualifier ignored), or whose faas.name equals
+//              its function_name / name (Lambda, Cloud Functions, Cloud Run, Azure Functions)
+//              -> runs_on the function
+//   env        a traced service whose name is the OTEL_SERVICE_NAME (or service.name in
+//              OTEL_RESOURCE_ATTRIBUTES) in a workload's environment -> runs_on the workload
 //   label      a traced service named by a workload's labels or tags (app.kubernetes.io/name,
-//              app, service, Service, service.name) -> runs_on the workload
+//              app, service, Service, service.name) or function_name -> runs_on the workload
+//   A service tries k8s, function, env and label in that order; the first that matches wins.
 //   queue      a traced queue whose destination name equals an SQS queue, SNS topic, Pub/Sub
 //              topic or Kafka topic's name (or the last segment of its URL), of a type its
 //              messaging.system can be (aws_sqs -> aws_sqs_queue, ...) -> runs_on it

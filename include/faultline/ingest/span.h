@@ -60,12 +60,14 @@ struct ResourceInfo {
   std::string zone;               // cloud.availability_zone
   std::string region;             // cloud.region
   std::string environment;        // deployment.environment.name / deployment.environment
+  std::string faas_name;          // faas.name (a function: Lambda, Cloud Functions, ...)
+  std::string cloud_resource_id;  // cloud.resource_id (e.g. the function's ARN)
   bool operator==(const ResourceInfo& o) const;
   template <typename H>
   friend H AbslHashValue(H h, const ResourceInfo& r) {
     return H::combine(std::move(h), r.service, r.service_namespace, r.instance, r.pod,
                       r.deployment, r.k8s_namespace, r.node, r.cluster, r.host, r.host_id,
-                      r.zone, r.region, r.environment);
+                      r.zone, r.region, r.environment, r.faas_name, r.cloud_resource_id);
   }
 };
 
@@ -122,7 +124,8 @@ enum class AttributeTarget : std::uint8_t {
   kNone = 0,
   // resource
   kServiceName, kServiceNamespace, kServiceInstance, kPod, kDeployment, kK8sNamespace,
-  kNode, kCluster, kHostName, kHostId, kZone, kRegion, kEnvironment,
+  kNode, kCluster, kHostName, kHostId, kZone, kRegion, kEnvironment, kFaasName,
+  kCloudResourceId,
   // span
   kPeerService, kDbSystem, kDbNamespace, kServerAddress, kServerPort, kMessagingSystem,
   kMessagingDestination, kHttpStatus, kRpcGrpcStatus, kError, kSpanKindTag,
