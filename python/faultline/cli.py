@@ -481,6 +481,11 @@ def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
         _add_traces(builder, args, out)
     if args.state and (args.traces or args.topology):
         _link(builder, out)
+    for path in args.links or []:
+        if not Path(path).is_file():
+            raise _InputError(f"{path}: no such file")
+        builder.add_links(path)
+        out.write(f"links from {path}\n")
     snapshot = builder.freeze()
     snapshot.save(args.output)
     out.write(
@@ -566,6 +571,14 @@ def _parser() -> argparse.ArgumentParser:
         help='CSV columns, e.g. \'{"service": "svc", "duration_unit": "us"}\' or @file.json',
     )
     build.add_argument("--environment", help="the traces/ENV subgraph (default: from the spans)")
+    build.add_argument(
+        "--links",
+        metavar="PATH",
+        nargs="+",
+        action="extend",
+        help='explicit links for what the rules cannot infer: JSON files of '
+        '[{"from": ID, "to": ID, "kind": "runs_on", "detail": TEXT}]',
+    )
     build.add_argument("-o", "--output", metavar="MODEL", required=True, help="snapshot to write")
     build.set_defaults(func=_cmd_build)
 

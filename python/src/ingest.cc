@@ -274,8 +274,14 @@ sides.)doc");
 
   builder.def(
       "add_links",
-      [](ModelBuilder& b, const py::list& links) {
+      [](ModelBuilder& b, const py::object& links) {
         std::vector<MappingLink> out;
+        if (py::isinstance<py::str>(links) || py::hasattr(links, "__fspath__")) {
+          const std::string path = py::str(py::module_::import("os").attr("fspath")(links));
+          out = ValueOrThrow(ReadLinkMapping(InputSource::FromFile(path)));
+          ThrowIfError(b.AddLinks(out));
+          return;
+        }
         for (const py::handle& item : links) {
           const py::dict d = py::reinterpret_borrow<py::dict>(item);
           MappingLink l;
@@ -289,7 +295,8 @@ sides.)doc");
       },
       py::arg("links"),
       R"doc(Explicit links for what rules cannot infer: a list of {"from": id, "to": id,
-"kind": "runs_on" (default) | "uses" | ..., "detail": text}.)doc");
+"kind": "runs_on" (default) | "uses" | ..., "detail": text}, or the path of a JSON file
+holding such a list (or {"links": [...]}).)doc");
 
   builder.def(
       "add_traces",

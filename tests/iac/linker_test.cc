@@ -1,6 +1,8 @@
 // LinkInfrastructure(): traced entities joined to the resources that serve them.
 #include <string>
+#include <vector>
 
+#include "faultline/iac/linker.h"
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
@@ -177,6 +179,53 @@ TEST(LinkerTest, FunctionsByResourceIdAndWorkloadsByTheirServiceNameEnvironment)
     EXPECT_EQ(v.find("hunter2"), std::string::npos) << k;
   }
   EXPECT_TRUE(has_name);
+}
+
+}  // namespace
+}  // namespace faultline
+
+namespace faultline {
+namespace {
+
+TEST(LinkMappingTest, ReadsAnArrayOrALinksObjectWithDefaults) {
+  auto links = ReadLinkMapping(InputSource::FromBytes(
+      R"([{"from": "service:legacy", "to": "tf:data:aws_db_instance.orders", "kind": "uses",
+           "detail": "from the runbook"},
+          {"from": "service:batch", "to": "tf:apps:aws_instance.worker"}])",
+      "links.json"));
+  ASSERT_TRUE(links.ok()) << links.status();
+  ASSERT_EQ(links->size(), 2u);
+  EXPECT_EQ((*links)[0].kind, "uses");
+  EXPECT_EQ((*links)[0].detail, "from the runbook");
+  EXPECT_EQ((*links)[1].kind, "runs_on");
+  auto wrapped = ReadLinkMapping(InputSource::FromBytes(
+      R"({"version": 1, "links": [{"from": "a", "to": "b"}]})", "w.json"));
+  ASSERT_TRUE(wrapped.ok()) << wrapped.status();
+  EXPECT_EQ(wrapped->size(), 1u);
+}
+
+TEST(LinkMappingTest, MistakesAreErrorsNamingTheFilePositionAndEntry) {
+  struct Case {
+    const char* text;
+    const char* expected;  // in the message
+  };
+  for (const Case& c : std::vector<Case>{
+           {R"([{"from": "a", "to": "b"},
+ {"form": "a", "to": "b"}])", "links.json:2:"},
+           {R"([{"from": "a", "to": "b"}, {"from": "a"}])", "[1]: a link needs"},
+           {R"([{"from": "a", "to": 3}])", "[0].to"},
+           {R"({"mappings": []})", "needs a \"links\" array"},
+           {R"([{"from": "a", "to": "b"})", "links.json:1:"},
+           {R"("links")", "an array of links"},
+       }) {
+    auto links = ReadLinkMapping(InputSource::FromBytes(c.text, "links.json"));
+    ASSERT_FALSE(links.ok()) << c.text;
+    EXPECT_EQ(links.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_NE(links.status().message().find(c.expected), std::string_view::npos)
+        << c.text << " -> " << links.status().message();
+  }
+  auto missing = ReadLinkMapping(InputSource::FromFile("/nonexistent/links.json"));
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -55,3 +55,30 @@ def test_encrypted_state_is_a_clear_error(tmp_path):
     encrypted = b'{"meta": {"key_provider.pbkdf2.main": "x"}, "encrypted_data": "QUJD", "encryption_version": "v0"}'
     with pytest.raises(faultline.Error, match="decrypt"):
         faultline.ModelBuilder().add_terraform_state(encrypted, name="enc.tfstate")
+
+
+def test_explicit_links_from_a_mapping_file_in_python_and_the_cli(tmp_path, capsys):
+    state = tmp_path / "network.tfstate"
+    state.write_bytes(NETWORK_STATE)
+    mapping = tmp_path / "links.json"
+    mapping.write_text(json.dumps({"links": [
+        {"from": "zone:eu-west-1a", "to": 'tf:network:aws_subnet.private["a"]',
+         "kind": "contains", "detail": "by hand"}]}))
+    b = faultline.ModelBuilder()
+    b.add_terraform_state(str(state))
+    b.add_links(mapping)
+    e = b.freeze().edges()
+    row = e[e.link_set == "mapping"]
+    assert list(zip(row.source, row.kind, row.link_detail)) == [
+        ("zone:eu-west-1a", "contains", "by hand")]
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"from": "a", "too": "b"}]')
+    with pytest.raises(ValueError, match=r"bad\.json:1:.*\[0\]\.too"):
+        faultline.ModelBuilder().add_links(bad)
+
+    model = tmp_path / "m.flsnap"
+    assert main(["build", "--state", str(state), "--links", str(mapping), "-o", str(model)]) == 0
+    assert f"links from {mapping}" in capsys.readouterr().out
+    assert main(["build", "--state", str(state), "--links", str(bad), "-o", str(model)]) != 0
+    assert "bad.json:1:" in capsys.readouterr().err

@@ -34,6 +34,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "faultline/ingest/source.h"
+
 namespace faultline {
 
 // LinkReport: what LinkInfrastructure() linked and what stayed unlinked on both sides.
@@ -52,6 +55,15 @@ struct MappingLink {
   std::string kind = "runs_on";
   std::string detail;
 };
+
+// ReadLinkMapping()
+//
+// An explicit mapping file: a JSON array of {"from": ID, "to": ID, "kind": EDGE_KIND,
+// "detail": TEXT} objects (kind defaults to runs_on, detail to ""), or an object with
+// such an array under "links". Errors (kInvalidArgument, kNotFound for a missing file)
+// name the source and the line:column, and the entry; unknown keys are errors too, since a
+// misspelt "form" would otherwise make a link silently vanish.
+absl::StatusOr<std::vector<MappingLink>> ReadLinkMapping(const InputSource& source);
 
 }  // namespace faultline
 
