@@ -17,7 +17,7 @@ PY_BUILD_DEPS := "cmake>=3.25" ninja "scikit-build-core>=0.10" "pybind11>=2.12"
 # Test and notebook dependencies beyond the package's own (pyproject's [test] extra).
 PY_TOOLS := "pytest>=7" "hypothesis>=6"
 
-.PHONY: setup deb-deps venv build demo test bench clean
+.PHONY: setup deb-deps venv build demo test bench eval clean
 
 setup: deb-deps venv build
 
@@ -68,6 +68,12 @@ bench: setup
 	  --benchmark_filter='/1048576$$' --benchmark_min_time=1
 	$(PY) bench/trace_compare.py --bench $(BENCH_BUILD)/bench/faultline_trace_bench
 	$(BENCH_BUILD)/bench/faultline_iac_bench --benchmark_min_time=1
+
+# The accuracy harness (bench/accuracy): every ranker on the synthetic, Nezha and DoWhy
+# suites; the table goes to stdout and build/accuracy/.
+eval: setup
+	$(PY) bench/accuracy/run.py --cases-dir build/accuracy/cases \
+	  --json build/accuracy/results.json --markdown build/accuracy/results.md
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,173 @@
+"""The accuracy harness: every ranker on every case of the chosen suites, one table.
+
+    python bench/accuracy/run.py                       # synthetic, nezha and dowhy suites
+    python bench/accuracy/run.py --suite synthetic --topology online-boutique --seed 1
+    python bench/accuracy/run.py --json build/accuracy/results.json --markdown results.md
+
+Per ranker and suite: AC@1, AC@3, Avg@5 (RCAEval's definitions), per fault type and
+overall; blast-radius precision, recall and F1 where the suite has that truth; the expected
+calibration error of the top suspect's confidence; and the time per case (model build and
+ranking). faultline's own ranker is not implemented yet: its column says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import metrics  # noqa: E402
+import rankers  # noqa: E402
+import suites  # noqa: E402
+
+
+def evaluate(cases, ranker_list) -> List[Dict]:
+    rows = []
+    for case in cases:
+        t0 = time.perf_counter()
+        snapshot = case.build()
+        build_s = time.perf_counter() - t0
+        ctx = rankers.prepare(snapshot, case.window, case.baseline)
+        prepare_s = time.perf_counter() - t0 - build_s
+        for r in ranker_list:
+            t1 = time.perf_counter()
+            ranked = r.rank(ctx)
+            rank_s = time.perf_counter() - t1
+            suspects = [e for e, _ in ranked]
+            hit = metrics.hit_rank(suspects, case.truth)
+            row = {"suite": case.suite, "case": case.name, "fault": case.fault_type,
+                   "ranker": r.name, "hit_rank": hit, "top": suspects[:5],
+                   "confidence": rankers.confidence(ranked), "correct": hit == 1,
+                   "seconds": build_s + prepare_s + rank_s, "nuisance": case.notes}
+            if case.blast_radius is not None and suspects:
+                predicted = r.blast_radius(ctx, suspects[0])
+                row["blast"] = metrics.precision_recall_f1(predicted, case.blast_radius)
+            rows.append(row)
+        print(f"  {case.suite:9s} {case.name:48s} " +
+              " ".join(f"{row['ranker']}={row['hit_rank']}" for row in rows[-len(ranker_list):]),
+              file=sys.stderr)
+    return rows
+
+
+def summarize(rows: List[Dict]) -> Dict:
+    out: Dict = {}
+    groups = defaultdict(list)
+    for row in rows:
+        groups[(row["suite"], row["ranker"])].append(row)
+        groups[(row["suite"], row["ranker"], row["fault"])].append(row)
+    for key, members in sorted(groups.items()):
+        ranks = [m["hit_rank"] for m in members]
+        blast = [m["blast"] for m in members if "blast" in m]
+        out[" / ".join(key)] = {
+            "cases": len(members),
+            "ac@1": metrics.ac_at_k(ranks, 1),
+            "ac@3": metrics.ac_at_k(ranks, 3),
+            "avg@5": metrics.avg_at_5(ranks),
+            "blast_precision": statistics.mean(b[0] for b in blast) if blast else None,
+            "blast_recall": statistics.mean(b[1] for b in blast) if blast else None,
+            "blast_f1": statistics.mean(b[2] for b in blast) if blast else None,
+            "ece": metrics.expected_calibration_error([m["confidence"] for m in members],
+                                                      [m["correct"] for m in members]),
+            "seconds_per_case": statistics.mean(m["seconds"] for m in members),
+        }
+    return out
+
+
+def markdown(summary: Dict) -> str:
+    def f(v, pct=True):
+        if v is None:
+            return "n/a"
+        return f"{100 * v:.0f} %" if pct else f"{v:.2f}"
+
+    lines = ["| suite | ranker | cases | AC@1 | AC@3 | Avg@5 | blast P / R / F1 | ECE | s/case |",
+             "|---|---|---:|---:|---:|---:|---|---:|---:|"]
+    for key, s in summary.items():
+        parts = key.split(" / ")
+        if len(parts) != 2:
+            continue
+        blast = ("n/a" if s["blast_f1"] is None else
+                 f"{f(s['blast_precision'])} / {f(s['blast_recall'])} / {f(s['blast_f1'])}")
+        lines.append(f"| {parts[0]} | {parts[1]} | {s['cases']} | {f(s['ac@1'])} | "
+                     f"{f(s['ac@3'])} | {f(s['avg@5'])} | {blast} | {f(s['ece'], False)} | "
+                     f"{s['seconds_per_case']:.2f} |")
+    suites_seen = sorted({k.split(" / ")[0] for k in summary})
+    for suite in suites_seen:
+        lines.append(f"| {suite} | faultline | — | not implemented yet (ranker) | | | | | |")
+    lines.append("")
+    lines.append("Per fault type (AC@1):")
+    lines.append("")
+    per = defaultdict(dict)
+    rankers_seen = []
+    for key, s in summary.items():
+        parts = key.split(" / ")
+        if len(parts) == 3:
+            per[(parts[0], parts[2])][parts[1]] = s
+            if parts[1] not in rankers_seen:
+                rankers_seen.append(parts[1])
+    lines.append("| suite | fault | cases | " + " | ".join(rankers_seen) + " |")
+    lines.append("|---|---|---:|" + "---:|" * len(rankers_seen))
+    for (suite, fault), by_ranker in sorted(per.items()):
+        n = next(iter(by_ranker.values()))["cases"]
+        lines.append(f"| {suite} | {fault} | {n} | " +
+                     " | ".join(f(by_ranker[r]["ac@1"]) if r in by_ranker else "" for r in rankers_seen)
+                     + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--suite", action="append", choices=["synthetic", "nezha", "dowhy"])
+    p.add_argument("--topology", action="append", help="synthetic topologies (default: all)")
+    p.add_argument("--fault", action="append", help="synthetic fault kinds (default: all)")
+    p.add_argument("--seed", action="append", type=int, help="synthetic seeds (default: 1 2)")
+    p.add_argument("--limit", type=int, help="at most this many cases per suite")
+    p.add_argument("--cases-dir", help="where generated cases go (default: a temporary dir)")
+    p.add_argument("--json", help="write the rows and the summary here")
+    p.add_argument("--markdown", help="write the table here too")
+    args = p.parse_args(argv)
+    chosen = args.suite or ["synthetic", "nezha", "dowhy"]
+    tmp = None
+    if args.cases_dir:
+        cases_dir = Path(args.cases_dir)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="faultline-accuracy-")
+        cases_dir = Path(tmp.name)
+    ranker_list = rankers.reference_rankers()
+    rows = []
+    t0 = time.perf_counter()
+    for suite in chosen:
+        if suite == "synthetic":
+            cases = suites.synthetic(cases_dir, args.topology, args.fault, args.seed)
+        elif suite == "nezha":
+            cases = suites.nezha()
+        else:
+            cases = suites.dowhy(cases_dir)
+        if args.limit:
+            cases = (c for i, c in zip(range(args.limit), cases))
+        rows.extend(evaluate(cases, ranker_list))
+    summary = summarize(rows)
+    table = markdown(summary)
+    print(table)
+    print(f"{len(rows) // max(1, len(ranker_list))} cases in {time.perf_counter() - t0:.0f} s",
+          file=sys.stderr)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({"rows": rows, "summary": summary}, indent=1,
+                                              default=list))
+    if args.markdown:
+        Path(args.markdown).write_text(table)
+    if tmp:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

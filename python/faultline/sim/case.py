@@ -1,0 +1,221 @@
+"""One simulated incident: telemetry and infrastructure files plus the ground truth.
+
+``generate_case(topology, fault_kind, seed, out_dir)`` writes into `out_dir`:
+
+- ``traces.otlp.jsonl``: OTLP/JSON traces of a healthy baseline and the fault window;
+- ``network.tfstate``, ``data.tfstate``, ``apps.tfstate`` (and ``data.changed.tfstate``,
+  a later serial, for IaC-change faults): Terraform raw v4 state of the three stacks;
+- ``alerts.json``: the Alertmanager webhook the incident would send (SLO alerts on the
+  degraded entry points, plus a noisy alert when asked for);
+- ``case.json``: the manifest: inputs, windows, the fault, and the truth: the root cause
+  entity with its acceptable equivalents, and the blast radius (the services, instances,
+  datastores and entry points whose requests degraded, by the counterfactual).
+
+Everything is a function of the arguments: the same seed gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple, Union
+
+import numpy as np
+
+from faultline.sim import export
+from faultline.sim.faults import FAULT_KINDS, Fault, Nuisance
+from faultline.sim.topology import Topology, by_name
+from faultline.sim.traffic import CallDraw, Drawer, Evaluator, StoreDraw, degraded, walk
+from faultline.sim.world import World, place
+
+SECOND = 1_000_000_000
+T0 = 1_760_000_000 * SECOND  # a fixed epoch: cases do not depend on the wall clock
+
+# A call counts towards an entity's blast radius when at least this share of the entity's
+# calls in the fault window degraded, and at least this many did.
+BLAST_SHARE = 0.05
+BLAST_MIN_CALLS = 3
+
+
+@dataclass
+class CaseOptions:
+    baseline_s: int = 300
+    incident_s: int = 300
+    rate_per_s: float = 4.0
+    magnitude: float = 1.0
+    nuisance: Optional[Nuisance] = None
+
+
+def _pick_target(world: World, kind: str, rng: np.random.Generator) -> Tuple[str, Optional[str]]:
+    t = world.topology
+    target_type = FAULT_KINDS[kind]
+    services = sorted(t.services)
+    if kind == "pool_exhaustion":
+        pairs = sorted({(s.name, c.target) for s in t.services.values()
+                        for calls in s.operations.values() for c in calls
+                        if c.target in t.datastores and t.datastores[c.target].kind != "queue"})
+        s, d = pairs[int(rng.integers(len(pairs)))]
+        return s, d
+    if target_type == "service":
+        return services[int(rng.integers(len(services)))], None
+    if target_type == "pod":
+        pods = sorted(p.name for s in services for p in world.pods[s])
+        return pods[int(rng.integers(len(pods)))], None
+    if target_type == "node":
+        used = sorted({p.node.name for pods in world.pods.values() for p in pods})
+        return used[int(rng.integers(len(used)))], None
+    if target_type == "zone":
+        return world.zones[int(rng.integers(len(world.zones)))], None
+    stores = sorted(n for n, d in t.datastores.items()
+                    if d.kind != "queue" and (kind != "iac_change" or d.kind == "database"))
+    if not stores:
+        raise ValueError(f"{t.name} has no datastore for a {kind} fault")
+    return stores[int(rng.integers(len(stores)))], None
+
+
+def _truth(world: World, fault: Fault) -> Tuple[str, List[str]]:
+    """The root-cause entity id and its acceptable equivalents."""
+    t = world.topology
+    kind, target = fault.kind, fault.target
+    if FAULT_KINDS[kind] == "service":
+        return f"service:{target}", [f"tf:apps:kubernetes_deployment.{target}"] + [
+            f"instance:{target}/{p.name}" for p in world.pods[target]]
+    if FAULT_KINDS[kind] == "pod":
+        pod = next(p for ps in world.pods.values() for p in ps if p.name == target)
+        return f"instance:{pod.service}/{pod.name}", [f"service:{pod.service}"]
+    if kind == "node_failure":
+        index = next(i for i, n in enumerate(world.nodes) if n.name == target)
+        return f"node:{target}", [f"tf:apps:module.eks.aws_instance.node[{index}]"]
+    if kind == "zone_outage":
+        return f"zone:{target}", []
+    store = t.datastores[target]
+    tf_type = "aws_elasticache_replication_group" if store.kind == "cache" else "aws_db_instance"
+    resource = f"tf:data:{tf_type}.{target}"
+    if kind == "iac_change":
+        return resource, [world.store_entity(target)]
+    return world.store_entity(target), [resource]
+
+
+def generate_case(topology: Union[str, Topology], fault_kind: str, seed: int, out_dir,
+                  options: CaseOptions = None, topology_seed: int = 1,
+                  target: Optional[str] = None) -> Dict:
+    """Writes a case into `out_dir` and returns its manifest. `topology` is a name
+    (topology.by_name) or a Topology; `target` overrides the seeded choice of what fails."""
+    if fault_kind not in FAULT_KINDS:
+        raise ValueError(f"unknown fault {fault_kind!r}: one of {sorted(FAULT_KINDS)}")
+    options = options or CaseOptions()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    topo: Topology = topology if isinstance(topology, Topology) else by_name(topology, topology_seed)
+    topology = topo.name
+    world = place(topo, topology_seed)
+    rng = np.random.default_rng([seed, 1])
+    target_picked, datastore = _pick_target(world, fault_kind, rng)
+    target = target or target_picked
+    fault_start = T0 + options.baseline_s * SECOND
+    fault_end = fault_start + options.incident_s * SECOND
+    fault = Fault(fault_kind, target, fault_start, fault_end, options.magnitude, datastore)
+    nuisance = options.nuisance or Nuisance()
+
+    drawer = Drawer(world, np.random.default_rng([seed, 2]))
+    faulty = Evaluator(world, [fault], emit=True, ids=np.random.default_rng([seed, 3]))
+    normal = Evaluator(world, [], emit=False, ids=np.random.default_rng([seed, 4]))
+    arrivals = np.random.default_rng([seed, 5])
+    weights = np.array([w for _, _, w in topo.entries], dtype=float)
+    weights /= weights.sum()
+
+    calls: Dict[str, List[int]] = defaultdict(lambda: [0, 0])  # entity -> [calls, degraded]
+    t = T0
+    end = fault_end
+    while True:
+        t += int(arrivals.exponential(1.0 / options.rate_per_s) * SECOND)
+        if t >= end:
+            break
+        service, operation, _ = topo.entries[int(arrivals.choice(len(weights), p=weights))]
+        draw = drawer.call(service, operation)
+        faulty.outcomes.clear()
+        normal.outcomes.clear()
+        faulty.request(draw, t)
+        normal.request(draw, t)
+        if not fault.active(t):
+            continue
+        for d in walk(draw):
+            if d.index not in faulty.outcomes or d.index not in normal.outcomes:
+                continue  # not reached in one of the regimes (a caller failed first)
+            bad = degraded(faulty.outcomes[d.index], normal.outcomes[d.index])
+            if isinstance(d, StoreDraw):
+                keys = [world.store_entity(d.store)]
+            else:
+                keys = [f"service:{d.service}", f"instance:{d.service}/{d.pod.name}"]
+                if d is draw:
+                    keys.append(f"entry_point:{d.service}/{d.operation}")
+            for k in keys:
+                calls[k][0] += 1
+                calls[k][1] += bad
+
+    spans = faulty.spans
+    # Nuisances: what real telemetry pipelines do to spans.
+    noise = np.random.default_rng([seed, 6])
+    if nuisance.uninstrumented_service:
+        spans = [s for s in spans if s.pod.service != nuisance.uninstrumented_service]
+    if nuisance.drop_spans:
+        keep = noise.random(len(spans)) >= nuisance.drop_spans
+        spans = [s for s, k in zip(spans, keep) if k]
+    if nuisance.clock_skew_service:
+        shift = int(nuisance.clock_skew_ms * 1_000_000)
+        for s in spans:
+            if s.pod.service == nuisance.clock_skew_service:
+                s.start_ns += shift
+                s.end_ns += shift
+    spans.sort(key=lambda s: (s.start_ns, s.span_id))
+    n_spans = export.write_otlp_json(world, spans, out / "traces.otlp.jsonl")
+
+    states = export.terraform_states(world)
+    inputs_states = []
+    for stack in ("network", "data", "apps"):
+        (out / f"{stack}.tfstate").write_text(json.dumps(states[stack], indent=1))
+        inputs_states.append({"path": f"{stack}.tfstate", "stack": stack,
+                              "backend": export.backend(stack), "seen_at_ns": T0})
+    if fault_kind == "iac_change":
+        changed = export.terraform_states(world, {target: "db.t3.micro"})["data"]
+        (out / "data.changed.tfstate").write_text(json.dumps(changed, indent=1))
+        inputs_states.append({"path": "data.changed.tfstate", "stack": "data",
+                              "backend": export.backend("data"),
+                              "seen_at_ns": fault_start - 120 * SECOND})
+
+    blast = sorted(k for k, (n, bad) in calls.items()
+                   if bad >= BLAST_MIN_CALLS and bad >= BLAST_SHARE * n)
+    alerts = [{"name": "EntryPointSLOBurn", "service": k.split(":", 1)[1].split("/", 1)[0],
+               "severity": "page", "namespace": topo.namespace,
+               "starts_ns": fault_start + 60 * SECOND,
+               "summary": f"{k.split(':', 1)[1]}: error or latency SLO burning"}
+              for k in blast if k.startswith("entry_point:")]
+    if nuisance.noisy_alert_service:
+        alerts.append({"name": "HighMemoryUsage", "service": nuisance.noisy_alert_service,
+                       "severity": "warning", "namespace": topo.namespace,
+                       "starts_ns": fault_start - 30 * SECOND,
+                       "summary": "memory above 80 % (a known, harmless pattern)"})
+    (out / "alerts.json").write_text(json.dumps(export.alertmanager_payload(alerts), indent=1))
+
+    root, equivalents = _truth(world, fault)
+    manifest = {
+        "name": f"{topology}/{fault_kind}/{seed}",
+        "topology": topology,
+        "seed": seed,
+        "fault": {"kind": fault_kind, "target": target, "datastore": datastore,
+                  "start_ns": fault_start, "end_ns": fault_end, "magnitude": options.magnitude},
+        "nuisance": nuisance.names(),
+        "window": {"start_ns": fault_start, "end_ns": fault_end},
+        "baseline": {"start_ns": T0, "end_ns": fault_start},
+        "inputs": {"traces": ["traces.otlp.jsonl"], "states": inputs_states,
+                   "alerts": "alerts.json"},
+        "truth": {"root_cause": root, "equivalents": equivalents,
+                  "blast_radius": blast,
+                  "entry_points": [k for k in blast if k.startswith("entry_point:")]},
+        "stats": {"spans": n_spans, "degraded_calls": int(sum(b for _, b in calls.values()))},
+    }
+    (out / "case.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return manifest
