@@ -17,7 +17,7 @@ PY_BUILD_DEPS := "cmake>=3.25" ninja "scikit-build-core>=0.10" "pybind11>=2.12"
 # Test and notebook dependencies beyond the package's own (pyproject's [test] extra).
 PY_TOOLS := "pytest>=7" "hypothesis>=6"
 
-.PHONY: setup deb-deps venv build demo test bench eval clean
+.PHONY: setup deb-deps venv build demo test bench eval eval-scale peers-venv clean
 
 setup: deb-deps venv build
 
@@ -71,9 +71,25 @@ bench: setup
 
 # The accuracy harness (bench/accuracy): every ranker on the synthetic, Nezha and DoWhy
 # suites; the table goes to stdout and build/accuracy/.
-eval: setup
-	$(PY) bench/accuracy/run.py --cases-dir build/accuracy/cases \
+eval: setup peers-venv
+	$(PY) bench/accuracy/run.py --cases-dir build/accuracy/cases --peers $(PEERS_VENV)/bin/python \
 	  --json build/accuracy/results.json --markdown build/accuracy/results.md
+
+# Scale runs: generated 1k, 10k and 50k-service systems, timed step by step.
+eval-scale: setup
+	$(PY) bench/accuracy/scale.py
+
+# The peers (RCAEval, PyRCA, DoWhy) live in their own environment: their pins conflict with
+# the project's (DoWhy needs numpy 2, PyRCA an old scikit-learn).
+PEERS_VENV := .venv-peers
+$(PEERS_VENV)/.stamp: bench/accuracy/peers/requirements.txt
+	@[ -x $(PEERS_VENV)/bin/python ] || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install -q --upgrade pip
+	$(PEERS_VENV)/bin/python -m pip install -q -r bench/accuracy/peers/requirements.txt
+	$(PEERS_VENV)/bin/python -m pip install -q --no-deps rcaeval==1.8.1 sfr-pyrca==1.0.1
+	@touch $@
+
+peers-venv: $(PEERS_VENV)/.stamp
 
 clean:
 	rm -rf $(BUILD)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +30,29 @@ import rankers  # noqa: E402
 import suites  # noqa: E402
 
 
-def evaluate(cases, ranker_list) -> List[Dict]:
+PEER_METHODS = ["rcaeval-baro", "rcaeval-tracerca", "rcaeval-microrank", "pyrca-random-walk",
+                "pyrca-ht"]
+# DoWhy's gcm runs on the DoWhy-style case it was made for (fitting a causal mechanism per
+# service takes about half a minute a case).
+PEER_METHODS_BY_SUITE = {"dowhy": PEER_METHODS + ["dowhy-gcm"]}
+PEERS_DIR = Path(__file__).resolve().parent / "peers"
+
+
+def run_peers(case, python: str, work: Path) -> Dict[str, Dict]:
+    """Feeds the case to every peer in their own environment; returns method -> result."""
+    sys.path.insert(0, str(PEERS_DIR))
+    import inputs  # noqa: E402
+    d = work / "peers"
+    inputs.write_inputs(case.spans(), case.window[0] // 1000, d)
+    methods = PEER_METHODS_BY_SUITE.get(case.suite, PEER_METHODS)
+    out = d / "ranks.json"
+    subprocess.run([python, str(PEERS_DIR / "run_peers.py"), str(d), str(out), "--methods",
+                    ",".join(methods)], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return json.loads(out.read_text())
+
+
+def evaluate(cases, ranker_list, peers_python: str = None, work: Path = None) -> List[Dict]:
     rows = []
     for case in cases:
         t0 = time.perf_counter()
@@ -51,8 +74,27 @@ def evaluate(cases, ranker_list) -> List[Dict]:
                 predicted = r.blast_radius(ctx, suspects[0])
                 row["blast"] = metrics.precision_recall_f1(predicted, case.blast_radius)
             rows.append(row)
+        n_rows = len(ranker_list)
+        if peers_python and case.spans is not None:
+            try:
+                results = run_peers(case, peers_python, work)
+            except Exception as e:  # recorded per peer, never a made-up ranking
+                reason = f"feeding the peers failed: {type(e).__name__}: {e}"[:300]
+                results = {m: {"error": reason, "seconds": 0.0}
+                           for m in PEER_METHODS_BY_SUITE.get(case.suite, PEER_METHODS)}
+            for method, result in results.items():
+                row = {"suite": case.suite, "case": case.name, "fault": case.fault_type,
+                       "ranker": method, "peer": True, "seconds": result["seconds"],
+                       "nuisance": case.notes}
+                if "error" in result:
+                    row.update(hit_rank=None, error=result["error"], top=[])
+                else:
+                    suspects = [f"service:{s}" for s in result["ranks"]]
+                    row.update(hit_rank=metrics.hit_rank(suspects, case.truth), top=suspects[:5])
+                rows.append(row)
+                n_rows += 1
         print(f"  {case.suite:9s} {case.name:48s} " +
-              " ".join(f"{row['ranker']}={row['hit_rank']}" for row in rows[-len(ranker_list):]),
+              " ".join(f"{row['ranker']}={row['hit_rank']}" for row in rows[-n_rows:]),
               file=sys.stderr)
     return rows
 
@@ -66,6 +108,7 @@ def summarize(rows: List[Dict]) -> Dict:
     for key, members in sorted(groups.items()):
         ranks = [m["hit_rank"] for m in members]
         blast = [m["blast"] for m in members if "blast" in m]
+        scored = [m for m in members if "confidence" in m]
         out[" / ".join(key)] = {
             "cases": len(members),
             "ac@1": metrics.ac_at_k(ranks, 1),
@@ -74,9 +117,13 @@ def summarize(rows: List[Dict]) -> Dict:
             "blast_precision": statistics.mean(b[0] for b in blast) if blast else None,
             "blast_recall": statistics.mean(b[1] for b in blast) if blast else None,
             "blast_f1": statistics.mean(b[2] for b in blast) if blast else None,
-            "ece": metrics.expected_calibration_error([m["confidence"] for m in members],
-                                                      [m["correct"] for m in members]),
+            # Peers rank without comparable scores: no calibration to measure.
+            "ece": (metrics.expected_calibration_error([m["confidence"] for m in scored],
+                                                       [m["correct"] for m in scored])
+                    if scored else None),
             "seconds_per_case": statistics.mean(m["seconds"] for m in members),
+            "failed": sum(1 for m in members if "error" in m),
+            "errors": sorted({m["error"] for m in members if "error" in m})[:3],
         }
     return out
 
@@ -95,12 +142,17 @@ def markdown(summary: Dict) -> str:
             continue
         blast = ("n/a" if s["blast_f1"] is None else
                  f"{f(s['blast_precision'])} / {f(s['blast_recall'])} / {f(s['blast_f1'])}")
-        lines.append(f"| {parts[0]} | {parts[1]} | {s['cases']} | {f(s['ac@1'])} | "
+        cases = str(s["cases"]) + (f" ({s['failed']} failed)" if s["failed"] else "")
+        lines.append(f"| {parts[0]} | {parts[1]} | {cases} | {f(s['ac@1'])} | "
                      f"{f(s['ac@3'])} | {f(s['avg@5'])} | {blast} | {f(s['ece'], False)} | "
                      f"{s['seconds_per_case']:.2f} |")
     suites_seen = sorted({k.split(" / ")[0] for k in summary})
+    peers_seen = any(k.split(" / ")[1].startswith(("rcaeval", "pyrca", "dowhy"))
+                     for k in summary if len(k.split(" / ")) == 2)
     for suite in suites_seen:
         lines.append(f"| {suite} | faultline | — | not implemented yet (ranker) | | | | | |")
+        if not peers_seen:
+            lines.append(f"| {suite} | peers | — | not run (no --peers environment) | | | | | |")
     lines.append("")
     lines.append("Per fault type (AC@1):")
     lines.append("")
@@ -130,6 +182,9 @@ def main(argv=None) -> int:
     p.add_argument("--seed", action="append", type=int, help="synthetic seeds (default: 1 2)")
     p.add_argument("--limit", type=int, help="at most this many cases per suite")
     p.add_argument("--cases-dir", help="where generated cases go (default: a temporary dir)")
+    p.add_argument("--peers", metavar="PYTHON",
+                   help="the peers' environment's python (make peers-venv); without it the "
+                        "peers are not run and the table says so")
     p.add_argument("--json", help="write the rows and the summary here")
     p.add_argument("--markdown", help="write the table here too")
     args = p.parse_args(argv)
@@ -152,12 +207,12 @@ def main(argv=None) -> int:
             cases = suites.dowhy(cases_dir)
         if args.limit:
             cases = (c for i, c in zip(range(args.limit), cases))
-        rows.extend(evaluate(cases, ranker_list))
+        rows.extend(evaluate(cases, ranker_list, args.peers, cases_dir))
     summary = summarize(rows)
     table = markdown(summary)
     print(table)
-    print(f"{len(rows) // max(1, len(ranker_list))} cases in {time.perf_counter() - t0:.0f} s",
-          file=sys.stderr)
+    n_cases = len({(r["suite"], r["case"]) for r in rows})
+    print(f"{n_cases} cases in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({"rows": rows, "summary": summary}, indent=1,

@@ -61,7 +61,8 @@ def test_a_slice_of_the_synthetic_suite_runs_with_every_ranker(tmp_path, capsys)
                      "--fault", "db_slowdown", "--seed", "1", "--cases-dir", str(tmp_path),
                      "--json", str(out)]) == 0
     table = capsys.readouterr().out
-    assert "| synthetic | most-anomalous | 2 |" in table
+    # cpu and db_slowdown, and the case with both at once.
+    assert "| synthetic | most-anomalous | 3 |" in table
     assert "| synthetic | faultline | — | not implemented yet" in table
     import json
     result = json.loads(out.read_text())
@@ -69,4 +70,5 @@ def test_a_slice_of_the_synthetic_suite_runs_with_every_ranker(tmp_path, capsys)
     # A slow service and a slow database are the most anomalous entities of their cases.
     assert by[("most-anomalous", "cpu")]["hit_rank"] == 1
     assert by[("most-anomalous", "db_slowdown")]["hit_rank"] == 1
+    assert by[("most-anomalous", "cpu+db_slowdown")]["hit_rank"] == 1
     assert set(result["summary"]) >= {"synthetic / random", "synthetic / pagerank"}

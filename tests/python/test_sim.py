@@ -8,7 +8,8 @@ import pytest
 import faultline
 from faultline.sim import (CaseOptions, FAULT_KINDS, Nuisance, generate_case, generated,
                            online_boutique, sock_shop)
-from faultline.sim.topology import Call, Datastore, Service, Topology, dowhy_shop
+from faultline.sim.topology import (Call, Datastore, Service, Topology, dowhy_shop,
+                                   social_network, train_ticket)
 
 
 def tiny():
@@ -74,7 +75,7 @@ def test_a_healthy_case_has_no_blast_radius(tmp_path):
 
 @pytest.mark.parametrize("kind", sorted(FAULT_KINDS))
 def test_every_fault_reads_back_with_its_truth_in_the_model(tmp_path, kind):
-    topo = "sock-shop" if kind == "iac_change" else "online-boutique"
+    topo = "sock-shop" if kind in ("iac_change", "queue_backlog") else "online-boutique"
     m = generate_case(topo, kind, 2, tmp_path, OPTIONS)
     b = faultline.ModelBuilder()
     report = b.add_traces(str(tmp_path / "traces.otlp.jsonl"))
@@ -115,8 +116,52 @@ def test_topologies_have_the_published_shapes():
     shop = sock_shop()
     assert len(shop.services) + len(shop.datastores) == 13
     assert len(dowhy_shop().services) + len(dowhy_shop().datastores) == 11
+    tt = train_ticket()
+    assert 40 <= len(tt.services) <= 60 and len(tt.services) + len(tt.datastores) >= 60
+    sn = social_network()
+    assert sn.datastores["write-home-timeline-rabbitmq"].consumer[0] in sn.services
     g = generated(1000, seed=3)
     assert len(g.services) == 1000
     entry = {s for s, _, _ in g.entries}
     assert 0.10 <= len(entry) / 1000 <= 0.16
     assert generated(1000, seed=3).entries == g.entries  # deterministic
+
+
+def test_a_queue_backlog_delays_the_consumer_not_the_producer(tmp_path):
+    m = generate_case("sock-shop", "queue_backlog", 1, tmp_path,
+                      CaseOptions(baseline_s=60, incident_s=120, rate_per_s=5))
+    t = m["truth"]
+    assert t["root_cause"] == "service:queue-master"
+    assert "queue:rabbitmq/shipping-queue" in t["equivalents"]
+    assert "service:queue-master" in t["blast_radius"]
+    assert "service:shipping" not in t["blast_radius"]  # publishing is not slower
+    b = faultline.ModelBuilder()
+    b.add_traces(str(tmp_path / "traces.otlp.jsonl"))
+    edges = b.freeze().edges()
+    async_edges = set(zip(edges[edges.kind == "async"].source, edges[edges.kind == "async"].target))
+    assert ("queue:rabbitmq/shipping-queue", "service:queue-master") in async_edges
+
+
+def test_concurrent_faults_are_each_a_root_cause(tmp_path):
+    m = generate_case("online-boutique", "cpu", 1, tmp_path,
+                      CaseOptions(baseline_s=60, incident_s=60, rate_per_s=5,
+                                  concurrent=["db_slowdown"]))
+    roots = [r["root_cause"] for r in m["truth"]["root_causes"]]
+    assert len(roots) == 2 and roots[0] == m["truth"]["root_cause"]
+    assert roots[1].startswith("database:")
+    assert m["concurrent"][0]["kind"] == "db_slowdown"
+
+
+def test_metrics_follow_the_fault(tmp_path):
+    m = generate_case(tiny(), "cpu", 1, tmp_path, OPTIONS, target="api")
+    series = json.loads((tmp_path / "metrics.json").read_text())["data"]["result"]
+    start = m["fault"]["start_ns"] / 1e9
+
+    def mean_cpu(service, during):
+        values = [float(v) for s in series if s["metric"]["__name__"] == "pod:cpu_usage:rate1m"
+                  and s["metric"]["container"] == service
+                  for t, v in s["values"] if (t >= start) == during]
+        return sum(values) / len(values)
+
+    assert mean_cpu("api", True) > mean_cpu("api", False) + 0.5
+    assert mean_cpu("web", True) < mean_cpu("web", False) + 0.1

@@ -7,6 +7,8 @@
   a later serial, for IaC-change faults): Terraform raw v4 state of the three stacks;
 - ``alerts.json``: the Alertmanager webhook the incident would send (SLO alerts on the
   degraded entry points, plus a noisy alert when asked for);
+- ``metrics.json``: pod and node metrics as a Prometheus ``query_range`` matrix (CPU from
+  the simulated work, memory, container restarts), 15 s steps;
 - ``case.json``: the manifest: inputs, windows, the fault, and the truth: the root cause
   entity with its acceptable equivalents, and the blast radius (the services, instances,
   datastores and entry points whose requests degraded, by the counterfactual).
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -47,14 +49,39 @@ class CaseOptions:
     rate_per_s: float = 4.0
     magnitude: float = 1.0
     nuisance: Optional[Nuisance] = None
+    # More faults at the same time (kinds; targets drawn from the seed): a case with several
+    # root causes. The truth lists each (root_causes); the first is root_cause.
+    concurrent: List[str] = field(default_factory=list)
+
+
+def _reachable(t: Topology) -> set:
+    """Services and datastores some entry operation reaches (a fault elsewhere hurts no one)."""
+    seen, todo = set(), [(s, op) for s, op, _ in t.entries]
+    done = set()
+    while todo:
+        s, op = todo.pop()
+        if (s, op) in done:
+            continue
+        done.add((s, op))
+        seen.add(s)
+        for c in t.services[s].operations[op]:
+            if c.target in t.services:
+                todo.append((c.target, c.operation))
+            else:
+                seen.add(c.target)
+                consumer = t.datastores[c.target].consumer
+                if consumer:
+                    todo.append(consumer)
+    return seen
 
 
 def _pick_target(world: World, kind: str, rng: np.random.Generator) -> Tuple[str, Optional[str]]:
     t = world.topology
     target_type = FAULT_KINDS[kind]
-    services = sorted(t.services)
+    reachable = _reachable(t)
+    services = sorted(s for s in t.services if s in reachable)
     if kind == "pool_exhaustion":
-        pairs = sorted({(s.name, c.target) for s in t.services.values()
+        pairs = sorted({(s.name, c.target) for s in t.services.values() if s.name in reachable
                         for calls in s.operations.values() for c in calls
                         if c.target in t.datastores and t.datastores[c.target].kind != "queue"})
         s, d = pairs[int(rng.integers(len(pairs)))]
@@ -69,8 +96,14 @@ def _pick_target(world: World, kind: str, rng: np.random.Generator) -> Tuple[str
         return used[int(rng.integers(len(used)))], None
     if target_type == "zone":
         return world.zones[int(rng.integers(len(world.zones)))], None
-    stores = sorted(n for n, d in t.datastores.items()
-                    if d.kind != "queue" and (kind != "iac_change" or d.kind == "database"))
+    if target_type == "queue":
+        queues = sorted(n for n, d in t.datastores.items()
+                        if d.kind == "queue" and d.consumer and n in reachable)
+        if not queues:
+            raise ValueError(f"{t.name} has no queue with a consumer for a {kind} fault")
+        return queues[int(rng.integers(len(queues)))], None
+    stores = sorted(n for n, d in t.datastores.items() if n in reachable and
+                    d.kind != "queue" and (kind != "iac_change" or d.kind == "database"))
     if not stores:
         raise ValueError(f"{t.name} has no datastore for a {kind} fault")
     return stores[int(rng.integers(len(stores)))], None
@@ -91,6 +124,10 @@ def _truth(world: World, fault: Fault) -> Tuple[str, List[str]]:
         return f"node:{target}", [f"tf:apps:module.eks.aws_instance.node[{index}]"]
     if kind == "zone_outage":
         return f"zone:{target}", []
+    if kind == "queue_backlog":
+        consumer = t.datastores[target].consumer[0]
+        return f"service:{consumer}", [world.store_entity(target),
+                                       f"tf:apps:kubernetes_deployment.{consumer}"]
     store = t.datastores[target]
     tf_type = "aws_elasticache_replication_group" if store.kind == "cache" else "aws_db_instance"
     resource = f"tf:data:{tf_type}.{target}"
@@ -118,10 +155,28 @@ def generate_case(topology: Union[str, Topology], fault_kind: str, seed: int, ou
     fault_start = T0 + options.baseline_s * SECOND
     fault_end = fault_start + options.incident_s * SECOND
     fault = Fault(fault_kind, target, fault_start, fault_end, options.magnitude, datastore)
+    faults = [fault]
+    for extra in options.concurrent:
+        if extra not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {extra!r}")
+        for _ in range(20):  # a different target than the faults so far
+            t_extra, d_extra = _pick_target(world, extra, rng)
+            if all(f.target != t_extra for f in faults):
+                break
+        faults.append(Fault(extra, t_extra, fault_start, fault_end, options.magnitude, d_extra))
     nuisance = options.nuisance or Nuisance()
+    if nuisance.uninstrumented_service:
+        # A root cause with no spans at all is not an uninstrumented *dependency*: keep the
+        # faulty services instrumented.
+        faulty_services = {f.target for f in faults} | {
+            p.service for ps in world.pods.values() for p in ps
+            if any(f.target == p.name for f in faults)}
+        if nuisance.uninstrumented_service in faulty_services:
+            nuisance = Nuisance(nuisance.drop_spans, nuisance.clock_skew_service,
+                                nuisance.clock_skew_ms, None, nuisance.noisy_alert_service)
 
     drawer = Drawer(world, np.random.default_rng([seed, 2]))
-    faulty = Evaluator(world, [fault], emit=True, ids=np.random.default_rng([seed, 3]))
+    faulty = Evaluator(world, faults, emit=True, ids=np.random.default_rng([seed, 3]))
     normal = Evaluator(world, [], emit=False, ids=np.random.default_rng([seed, 4]))
     arrivals = np.random.default_rng([seed, 5])
     weights = np.array([w for _, _, w in topo.entries], dtype=float)
@@ -140,7 +195,7 @@ def generate_case(topology: Union[str, Topology], fault_kind: str, seed: int, ou
         normal.outcomes.clear()
         faulty.request(draw, t)
         normal.request(draw, t)
-        if not fault.active(t):
+        if not any(f.active(t) for f in faults):
             continue
         for d in walk(draw):
             if d.index not in faulty.outcomes or d.index not in normal.outcomes:
@@ -199,20 +254,26 @@ def generate_case(topology: Union[str, Topology], fault_kind: str, seed: int, ou
                        "starts_ns": fault_start - 30 * SECOND,
                        "summary": "memory above 80 % (a known, harmless pattern)"})
     (out / "alerts.json").write_text(json.dumps(export.alertmanager_payload(alerts), indent=1))
+    (out / "metrics.json").write_text(json.dumps(export.prometheus_matrix(
+        world, faulty.busy, faults, T0, fault_end, np.random.default_rng([seed, 7])),
+        separators=(",", ":")))
 
     root, equivalents = _truth(world, fault)
+    roots = [dict(zip(("root_cause", "equivalents"), _truth(world, f))) for f in faults]
     manifest = {
         "name": f"{topology}/{fault_kind}/{seed}",
         "topology": topology,
         "seed": seed,
         "fault": {"kind": fault_kind, "target": target, "datastore": datastore,
                   "start_ns": fault_start, "end_ns": fault_end, "magnitude": options.magnitude},
+        "concurrent": [{"kind": f.kind, "target": f.target, "datastore": f.datastore}
+                       for f in faults[1:]],
         "nuisance": nuisance.names(),
         "window": {"start_ns": fault_start, "end_ns": fault_end},
         "baseline": {"start_ns": T0, "end_ns": fault_start},
         "inputs": {"traces": ["traces.otlp.jsonl"], "states": inputs_states,
-                   "alerts": "alerts.json"},
-        "truth": {"root_cause": root, "equivalents": equivalents,
+                   "alerts": "alerts.json", "metrics": "metrics.json"},
+        "truth": {"root_cause": root, "equivalents": equivalents, "root_causes": roots,
                   "blast_radius": blast,
                   "entry_points": [k for k in blast if k.startswith("entry_point:")]},
         "stats": {"spans": n_spans, "degraded_calls": int(sum(b for _, b in calls.values()))},

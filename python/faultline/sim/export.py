@@ -214,3 +214,70 @@ def alertmanager_payload(alerts: List[Dict]) -> Dict:
     return {"version": "4", "groupKey": "{}:{}", "truncatedAlerts": 0, "status": "firing",
             "receiver": "oncall", "groupLabels": {}, "commonLabels": {}, "commonAnnotations": {},
             "externalURL": "http://alertmanager.sim", "alerts": out}
+
+
+# --- Metrics ----------------------------------------------------------------------------------
+
+STEP_S = 15
+
+
+def prometheus_matrix(world: World, busy: Dict, faults, start_ns: int, end_ns: int,
+                      rng) -> Dict:
+    """Pod and node metrics as Prometheus `/api/v1/query_range` results (15 s steps):
+
+    - ``pod:cpu_usage:rate1m`` (cores) per pod: the simulated exclusive work, plus idle noise
+      and, under a CPU fault, the contending load;
+    - ``pod:memory_working_set_bytes`` per pod;
+    - ``kube_pod_container_status_restarts_total`` per pod (crash loops restart);
+    - ``node:cpu_utilisation:ratio`` per node (the pods' CPU over 4 cores).
+    Pods and nodes that are down (pod crash, node failure, zone outage) have no samples.
+    """
+    step_ns = STEP_S * 1_000_000_000
+    steps = list(range(start_ns // step_ns, end_ns // step_ns))
+    ns = world.topology.namespace
+
+    def active(kind, target, t):
+        return any(f.kind == kind and f.target == target and f.active(t) for f in faults)
+
+    def down(pod, t):
+        return (active("pod_crash", pod.name, t) or active("node_failure", pod.node.name, t) or
+                active("zone_outage", pod.node.zone, t))
+
+    result = []
+    node_cpu: Dict[str, Dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for service, pods in sorted(world.pods.items()):
+        for pod in pods:
+            labels = {"namespace": ns, "pod": pod.name, "container": service,
+                      "node": pod.node.name}
+            cpu, mem, restarts = [], [], []
+            count = 0
+            base_mem = float(rng.uniform(120, 400)) * 2**20
+            for k in steps:
+                t = k * step_ns
+                ts = t / 1e9
+                if active("pod_crash", pod.name, t):
+                    count += 1  # restarted (and crashed again) every step
+                restarts.append([ts, str(count)])
+                if down(pod, t):
+                    continue
+                cores = busy.get((pod.name, k), 0.0) / 1000.0 / STEP_S + float(rng.uniform(0.005, 0.02))
+                if active("cpu", service, t):
+                    cores += 0.9
+                node_cpu[pod.node.name][k] += cores
+                cpu.append([ts, f"{cores:.4f}"])
+                mem.append([ts, f"{base_mem * float(rng.uniform(0.98, 1.02)):.0f}"])
+            result.append({"metric": {"__name__": "pod:cpu_usage:rate1m", **labels}, "values": cpu})
+            result.append({"metric": {"__name__": "pod:memory_working_set_bytes", **labels},
+                           "values": mem})
+            result.append({"metric": {"__name__": "kube_pod_container_status_restarts_total",
+                                      **labels}, "values": restarts})
+    for node in world.nodes:
+        values = []
+        for k in steps:
+            t = k * step_ns
+            if active("node_failure", node.name, t) or active("zone_outage", node.zone, t):
+                continue
+            values.append([t / 1e9, f"{min(1.0, 0.05 + node_cpu[node.name][k] / 4):.4f}"])
+        result.append({"metric": {"__name__": "node:cpu_utilisation:ratio", "node": node.name,
+                                  "instance": node.name, "zone": node.zone}, "values": values})
+    return {"status": "success", "data": {"resultType": "matrix", "result": result}}

@@ -21,6 +21,7 @@ FAULT_KINDS = {
     "db_slowdown": "datastore",    # a database (shared by its clients) is slow
     "pool_exhaustion": "service",  # the service's connection pool to a datastore is exhausted
     "iac_change": "datastore",     # a Terraform change (smaller instance) slows a database
+    "queue_backlog": "queue",      # the consumer falls behind: messages wait in the queue
 }
 
 

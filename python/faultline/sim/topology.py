@@ -43,6 +43,8 @@ class Datastore:
     kind: str = "database"  # database | cache | queue
     latency_ms: float = 1.0
     namespace: str = ""  # db.namespace
+    # A queue's consumer: (service, operation) run for every message, asynchronously.
+    consumer: Optional[Tuple[str, str]] = None
 
 
 @dataclass
@@ -74,6 +76,9 @@ class Topology:
         for svc, op, _ in self.entries:
             if op not in self.services[svc].operations:
                 raise ValueError(f"unknown entry {svc}.{op}")
+        for d in self.datastores.values():
+            if d.consumer and d.consumer[1] not in self.services[d.consumer[0]].operations:
+                raise ValueError(f"{d.name}: unknown consumer {d.consumer}")
 
 
 def _svc(name, ops, self_ms=2.0, replicas=2, language="go"):
@@ -163,7 +168,7 @@ def sock_shop() -> Topology:
         Datastore("carts-db", "mongodb", "database", 0.7, "data"),
         Datastore("user-db", "mongodb", "database", 0.7, "users"),
         Datastore("orders-db", "mongodb", "database", 0.9, "data"),
-        Datastore("shipping-queue", "rabbitmq", "queue", 0.3),
+        Datastore("shipping-queue", "rabbitmq", "queue", 0.3, consumer=("queue-master", "consume")),
     ]
     topo = Topology(
         "sock-shop", {s.name: s for s in services}, {d.name: d for d in stores},
@@ -202,6 +207,213 @@ def dowhy_shop() -> Topology:
               Datastore("order-db", "postgresql", "database", 1.0, "orders")]
     topo = Topology("dowhy-shop", {s.name: s for s in services}, {d.name: d for d in stores},
                     [("website", "GET /", 1.0)], namespace="shop")
+    topo.validate()
+    return topo
+
+
+def social_network() -> Topology:
+    """DeathStarBench's social network: nginx in front of a dozen Thrift services, each
+    with its MongoDB, Redis or Memcached, and the home-timeline fan-out through RabbitMQ."""
+    C = Call
+    services = [
+        _svc("nginx-web-server", {
+            "POST /wrk2-api/post/compose": [C("compose-post-service", "ComposePost")],
+            "GET /wrk2-api/home-timeline/read": [C("home-timeline-service", "ReadHomeTimeline")],
+            "GET /wrk2-api/user-timeline/read": [C("user-timeline-service", "ReadUserTimeline")],
+            "POST /wrk2-api/user/follow": [C("social-graph-service", "Follow")],
+            "POST /wrk2-api/user/login": [C("user-service", "Login")],
+        }, self_ms=0.5, replicas=2, language="lua"),
+        _svc("compose-post-service", {"ComposePost": [
+            C("unique-id-service", "ComposeUniqueId"), C("text-service", "ComposeText"),
+            C("media-service", "ComposeMedia"), C("user-service", "ComposeCreatorWithUserId"),
+            C("post-storage-service", "StorePost"),
+            C("user-timeline-service", "WriteUserTimeline"),
+            C("write-home-timeline-rabbitmq", "publish")]}, self_ms=1.0, language="cpp"),
+        _svc("text-service", {"ComposeText": [C("url-shorten-service", "ComposeUrls"),
+                                              C("user-mention-service", "ComposeUserMentions")]},
+             self_ms=0.6, language="cpp"),
+        _svc("url-shorten-service", {"ComposeUrls": [C("url-shorten-mongodb", "insert")]},
+             self_ms=0.4, language="cpp"),
+        _svc("user-mention-service", {"ComposeUserMentions": [
+            C("user-memcached", "get"), C("user-mongodb", "find", 0.2)]}, self_ms=0.4,
+             language="cpp"),
+        _svc("unique-id-service", {"ComposeUniqueId": []}, self_ms=0.2, language="cpp"),
+        _svc("media-service", {"ComposeMedia": []}, self_ms=0.3, language="cpp"),
+        _svc("user-service", {
+            "ComposeCreatorWithUserId": [],
+            "Login": [C("user-memcached", "get"), C("user-mongodb", "find", 0.3)],
+        }, self_ms=0.5, language="cpp"),
+        _svc("post-storage-service", {
+            "StorePost": [C("post-storage-mongodb", "insert")],
+            "ReadPosts": [C("post-storage-memcached", "get"), C("post-storage-mongodb", "find", 0.3)],
+        }, self_ms=0.5, language="cpp"),
+        _svc("user-timeline-service", {
+            "WriteUserTimeline": [C("user-timeline-mongodb", "update"),
+                                  C("user-timeline-redis", "ZADD")],
+            "ReadUserTimeline": [C("user-timeline-redis", "ZREVRANGE"),
+                                 C("post-storage-service", "ReadPosts")],
+        }, self_ms=0.5, language="cpp"),
+        _svc("home-timeline-service", {"ReadHomeTimeline": [
+            C("home-timeline-redis", "ZREVRANGE"), C("post-storage-service", "ReadPosts")]},
+             self_ms=0.5, language="cpp"),
+        _svc("social-graph-service", {
+            "Follow": [C("social-graph-mongodb", "update"), C("social-graph-redis", "ZADD")],
+            "GetFollowers": [C("social-graph-redis", "ZRANGE")],
+        }, self_ms=0.5, language="cpp"),
+        _svc("write-home-timeline-service", {"FanOut": [
+            C("social-graph-service", "GetFollowers"), C("home-timeline-redis", "ZADD")]},
+             self_ms=0.8, language="cpp"),
+    ]
+    stores = [Datastore(n, sys_, kind, lat, ns) for n, sys_, kind, lat, ns in [
+        ("url-shorten-mongodb", "mongodb", "database", 0.8, "url-shorten"),
+        ("user-mongodb", "mongodb", "database", 0.8, "user"),
+        ("user-memcached", "memcached", "cache", 0.2, ""),
+        ("post-storage-mongodb", "mongodb", "database", 1.0, "post"),
+        ("post-storage-memcached", "memcached", "cache", 0.2, ""),
+        ("user-timeline-mongodb", "mongodb", "database", 0.9, "user-timeline"),
+        ("user-timeline-redis", "redis", "cache", 0.3, ""),
+        ("home-timeline-redis", "redis", "cache", 0.3, ""),
+        ("social-graph-mongodb", "mongodb", "database", 0.9, "social-graph"),
+        ("social-graph-redis", "redis", "cache", 0.3, "")]]
+    stores.append(Datastore("write-home-timeline-rabbitmq", "rabbitmq", "queue", 0.3,
+                            consumer=("write-home-timeline-service", "FanOut")))
+    topo = Topology("social-network", {s.name: s for s in services}, {d.name: d for d in stores},
+                    [("nginx-web-server", "GET /wrk2-api/home-timeline/read", 0.6),
+                     ("nginx-web-server", "GET /wrk2-api/user-timeline/read", 0.25),
+                     ("nginx-web-server", "POST /wrk2-api/post/compose", 0.1),
+                     ("nginx-web-server", "POST /wrk2-api/user/follow", 0.03),
+                     ("nginx-web-server", "POST /wrk2-api/user/login", 0.02)],
+                    namespace="social-network")
+    topo.validate()
+    return topo
+
+
+def train_ticket() -> Topology:
+    """A Train-Ticket-sized railway booking system (FudanSELab's benchmark): 41 services
+    under the UI gateway, most with a MongoDB of their own (about 60 entities), and its main
+    flows: log in, search tickets, book, pay, cancel, rebook, collect and enter the station."""
+    C = Call
+    ts = lambda name: f"ts-{name}-service"  # noqa: E731
+    svc: Dict[str, Dict[str, List[Call]]] = {}
+    stores: Dict[str, Datastore] = {}
+
+    def db(name):
+        store = f"ts-{name}-mongo"
+        stores.setdefault(store, Datastore(store, "mongodb", "database", 0.9, name))
+        return C(store, "find")
+
+    def op(service, operation, calls):
+        svc.setdefault(ts(service), {})[operation] = calls
+
+    op("verification-code", "verify", [])
+    op("auth", "login", [C(ts("verification-code"), "verify"), db("auth")])
+    op("user", "getUser", [db("user")])
+    op("station", "queryByName", [db("station")])
+    op("train", "queryTrain", [db("train")])
+    op("route", "queryRoute", [db("route")])
+    op("price", "queryPrice", [db("price")])
+    op("config", "queryConfig", [db("config")])
+    op("basic", "queryForTravel", [C(ts("station"), "queryByName"), C(ts("train"), "queryTrain"),
+                                   C(ts("route"), "queryRoute"), C(ts("price"), "queryPrice")])
+    op("ticketinfo", "queryForTravel", [C(ts("basic"), "queryForTravel")])
+    op("order", "getSoldTickets", [db("order")])
+    op("order", "create", [db("order")])
+    op("order", "modify", [db("order")])
+    op("order-other", "getSoldTickets", [db("order-other")])
+    op("order-other", "create", [db("order-other")])
+    op("seat", "getLeftTickets", [C(ts("order"), "getSoldTickets"), C(ts("config"), "queryConfig")])
+    op("seat", "distributeSeat", [C(ts("order"), "getSoldTickets")])
+    op("travel", "queryInfo", [C(ts("ticketinfo"), "queryForTravel"), C(ts("seat"), "getLeftTickets"),
+                               C(ts("route"), "queryRoute"), db("travel")])
+    op("travel2", "queryInfo", [C(ts("ticketinfo"), "queryForTravel"),
+                                C(ts("order-other"), "getSoldTickets"), db("travel2")])
+    op("travel-plan", "getCheapest", [C(ts("route-plan"), "cheapest"), C(ts("seat"), "getLeftTickets")])
+    op("route-plan", "cheapest", [C(ts("travel"), "queryInfo"), C(ts("travel2"), "queryInfo")])
+    op("security", "check", [C(ts("order"), "getSoldTickets"), C(ts("order-other"), "getSoldTickets"),
+                             db("security")])
+    op("contacts", "find", [db("contacts")])
+    op("assurance", "create", [db("assurance")])
+    op("food-map", "list", [db("food-map")])
+    op("station-food", "list", [db("station-food")])
+    op("train-food", "list", [db("train-food")])
+    op("food", "getAll", [C(ts("food-map"), "list"), C(ts("station-food"), "list"),
+                          C(ts("train-food"), "list"), C(ts("travel"), "queryInfo")])
+    op("food", "createOrder", [db("food")])
+    op("consign-price", "price", [db("consign-price")])
+    op("consign", "create", [C(ts("consign-price"), "price"), db("consign")])
+    op("notification", "send", [])
+    op("preserve", "preserve", [
+        C(ts("security"), "check"), C(ts("contacts"), "find"), C(ts("travel"), "queryInfo"),
+        C(ts("seat"), "distributeSeat"), C(ts("user"), "getUser"), C(ts("order"), "create"),
+        C(ts("assurance"), "create", 0.5), C(ts("food"), "createOrder", 0.4),
+        C(ts("consign"), "create", 0.2), C(ts("notification"), "send")])
+    op("preserve-other", "preserve", [
+        C(ts("security"), "check"), C(ts("contacts"), "find"), C(ts("travel2"), "queryInfo"),
+        C(ts("seat"), "distributeSeat"), C(ts("user"), "getUser"),
+        C(ts("order-other"), "create"), C(ts("notification"), "send")])
+    op("payment", "pay", [db("payment")])
+    op("inside-payment", "pay", [C(ts("order"), "getSoldTickets"), C(ts("payment"), "pay"),
+                                 C(ts("order"), "modify"), db("inside-payment")])
+    op("cancel", "cancel", [C(ts("order"), "getSoldTickets"), C(ts("inside-payment"), "pay"),
+                            C(ts("order"), "modify"), C(ts("user"), "getUser"),
+                            C(ts("notification"), "send")])
+    op("rebook", "rebook", [C(ts("order"), "getSoldTickets"), C(ts("travel"), "queryInfo"),
+                            C(ts("seat"), "distributeSeat"), C(ts("inside-payment"), "pay"),
+                            C(ts("order"), "modify")])
+    op("execute", "collect", [C(ts("order"), "modify")])
+    op("execute", "enter", [C(ts("order"), "modify")])
+    op("news", "list", [])
+    op("voucher", "get", [db("voucher")])
+    op("ticket-office", "list", [db("ticket-office")])
+    op("avatar", "upload", [])
+    op("wait-order", "create", [db("wait-order")])
+    op("delivery", "deliver", [db("delivery")])
+    op("admin-basic-info", "list", [C(ts("station"), "queryByName"), C(ts("train"), "queryTrain"),
+                                    C(ts("config"), "queryConfig"), C(ts("price"), "queryPrice")])
+    op("admin-order", "list", [C(ts("order"), "getSoldTickets"),
+                               C(ts("order-other"), "getSoldTickets")])
+    op("admin-route", "list", [C(ts("route"), "queryRoute")])
+    op("admin-travel", "list", [C(ts("travel"), "queryInfo"), C(ts("travel2"), "queryInfo")])
+    op("admin-user", "list", [C(ts("user"), "getUser")])
+    op("ui-dashboard", "POST /api/v1/users/login", [C(ts("auth"), "login")])
+    op("ui-dashboard", "POST /api/v1/travelservice/trips/left",
+       [C(ts("travel"), "queryInfo"), C(ts("travel2"), "queryInfo", 0.5)])
+    op("ui-dashboard", "POST /api/v1/travelplanservice/travelPlan/cheapest",
+       [C(ts("travel-plan"), "getCheapest")])
+    op("ui-dashboard", "GET /api/v1/foodservice/foods", [C(ts("food"), "getAll")])
+    op("ui-dashboard", "POST /api/v1/preserveservice/preserve", [C(ts("preserve"), "preserve")])
+    op("ui-dashboard", "POST /api/v1/preserveotherservice/preserveOther",
+       [C(ts("preserve-other"), "preserve")])
+    op("ui-dashboard", "POST /api/v1/inside_pay_service/inside_payment",
+       [C(ts("inside-payment"), "pay")])
+    op("ui-dashboard", "GET /api/v1/cancelservice/cancel", [C(ts("cancel"), "cancel")])
+    op("ui-dashboard", "POST /api/v1/rebookservice/rebook", [C(ts("rebook"), "rebook")])
+    op("ui-dashboard", "GET /api/v1/executeservice/execute/collected", [C(ts("execute"), "collect")])
+    op("ui-dashboard", "GET /api/v1/executeservice/execute/execute", [C(ts("execute"), "enter")])
+    op("ui-dashboard", "GET /api/v1/newsservice/news", [C(ts("news"), "list")])
+    op("ui-dashboard", "GET /api/v1/adminbasicservice/adminbasic", [C(ts("admin-basic-info"), "list")])
+    op("ui-dashboard", "GET /api/v1/adminorderservice/adminorder", [C(ts("admin-order"), "list")])
+    op("ui-dashboard", "GET /api/v1/adminrouteservice/adminroute", [C(ts("admin-route"), "list")])
+    op("ui-dashboard", "GET /api/v1/admintravelservice/admintravel", [C(ts("admin-travel"), "list")])
+    op("ui-dashboard", "GET /api/v1/adminuserservice/users", [C(ts("admin-user"), "list")])
+    op("ui-dashboard", "GET /api/v1/consignservice/consigns", [C(ts("consign"), "create")])
+    op("ui-dashboard", "GET /api/v1/assuranceservice/assurances/types", [C(ts("assurance"), "create")])
+    op("ui-dashboard", "GET /api/v1/voucherservice/voucher", [C(ts("voucher"), "get")])
+    op("ui-dashboard", "GET /api/v1/officeservice/office", [C(ts("ticket-office"), "list")])
+    op("ui-dashboard", "POST /api/v1/avatar", [C(ts("avatar"), "upload")])
+    op("ui-dashboard", "POST /api/v1/waitorderservice/order", [C(ts("wait-order"), "create")])
+    op("ui-dashboard", "POST /api/v1/deliveryservice/delivery", [C(ts("delivery"), "deliver")])
+    weights = {"login": 0.1, "trips/left": 0.3, "cheapest": 0.08, "foods": 0.06,
+               "preserve": 0.1, "preserveOther": 0.04, "inside_payment": 0.08, "cancel": 0.03,
+               "rebook": 0.02, "collected": 0.03, "execute/execute": 0.03}
+    entries = []
+    for operation in svc[ts("ui-dashboard")]:
+        w = next((v for k, v in weights.items() if operation.endswith(k)), 0.01)
+        entries.append((ts("ui-dashboard"), operation, w))
+    services = {name: Service(name, ops, 1.5, 1 if name.startswith("ts-admin") else 2, "java")
+                for name, ops in svc.items()}
+    services[ts("ui-dashboard")].language = "nginx"
+    topo = Topology("train-ticket", services, stores, entries, namespace="train-ticket")
     topo.validate()
     return topo
 
@@ -285,6 +497,8 @@ TOPOLOGIES = {
     "online-boutique": online_boutique,
     "sock-shop": sock_shop,
     "dowhy-shop": dowhy_shop,
+    "social-network": social_network,
+    "train-ticket": train_ticket,
 }
 
 

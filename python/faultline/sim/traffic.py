@@ -8,6 +8,7 @@ whose outcome differs is degraded, which is the true blast radius."""
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -27,6 +28,8 @@ class StoreDraw:
     operation: str
     latency_ms: float
     err_u: float
+    consumer: Optional["CallDraw"] = None  # a queue's consumer of this message
+    lag_ms: float = 0.0  # how long the message waits when the consumer keeps up
 
 
 @dataclass
@@ -90,9 +93,13 @@ class Drawer:
                 draw.children.append(self.call(c.target, c.operation, depth + 1))
             else:
                 store = w.topology.datastores[c.target]
-                draw.children.append(StoreDraw(
-                    self._index(), c.target, c.operation,
-                    float(rng.lognormal(math.log(store.latency_ms), 0.3)), float(rng.random())))
+                sd = StoreDraw(self._index(), c.target, c.operation,
+                               float(rng.lognormal(math.log(store.latency_ms), 0.3)),
+                               float(rng.random()))
+                if store.consumer:
+                    sd.lag_ms = float(rng.lognormal(math.log(5.0), 0.5))
+                    sd.consumer = self.call(store.consumer[0], store.consumer[1], depth + 1)
+                draw.children.append(sd)
         return draw
 
 
@@ -107,6 +114,8 @@ class Evaluator:
         self.spans: List[Span] = []
         self.outcomes: Dict[int, Outcome] = {}
         self.trace_id = ""
+        # Exclusive (CPU) milliseconds per (pod name, 15 s step), for the pod metrics.
+        self.busy: Dict[Tuple[str, int], float] = defaultdict(float)
 
     # --- fault lookups (at time t) ---------------------------------------------------------
     def _active(self, kind: str, target: str, t: int) -> Optional[Fault]:
@@ -139,8 +148,10 @@ class Evaluator:
         out, _ = self.server(draw, t, "", entry=True)
         return out
 
-    def server(self, d: CallDraw, t: int, parent: str, entry: bool = False) -> Tuple[Outcome, bool]:
-        """Returns the outcome and whether the caller receives a wrong value."""
+    def server(self, d: CallDraw, t: int, parent: str, entry: bool = False,
+               consumer_of: Optional[str] = None) -> Tuple[Outcome, bool]:
+        """Returns the outcome and whether the caller receives a wrong value. `consumer_of`
+        names the queue when this is a message's processing (a CONSUMER span)."""
         span_id = self._span_id() if self.emit else ""
         self_ms = d.self_ms
         f = self._active("cpu", d.service, t)
@@ -168,9 +179,18 @@ class Evaluator:
         out = Outcome(end - t, error)
         self.outcomes[d.index] = out
         if self.emit:
+            self.busy[(d.pod.name, t // (15 * 1_000_000_000))] += self_ms
+        if self.emit:
             name = d.operation
             attrs: Dict[str, Union[str, int]]
-            if entry:
+            if consumer_of:
+                store = self.world.topology.datastores[consumer_of]
+                attrs = {"messaging.system": store.system,
+                         "messaging.destination.name": consumer_of,
+                         "messaging.operation.type": "process"}
+                self.spans.append(Span(self.trace_id, span_id, parent, d.pod,
+                                       f"process {consumer_of}", 5, t, end, error, attrs))
+                return out, wrong_value
                 attrs = {"http.request.method": name.split(" ")[0] if " " in name else "GET",
                          "http.route": name.split(" ", 1)[-1],
                          "http.response.status_code": 500 if error else 200}
@@ -223,6 +243,18 @@ class Evaluator:
             latency, error = 1.0, True
         out = Outcome(int((latency + wait) * MS), error)
         self.outcomes[d.index] = out
+        producer_id = self._span_id() if self.emit else ""
+        if d.consumer is not None and not error:
+            lag = d.lag_ms
+            f = self._active("queue_backlog", d.store, t)
+            if f:
+                # The backlog grows while the fault lasts: up to a minute behind.
+                lag += min(60_000.0, 200.0 * f.magnitude * (t - f.start_ns) / 1e9)
+            start = t + out.duration_ns + int(lag * MS)
+            consumed, _ = self.server(d.consumer, start, producer_id, consumer_of=d.store)
+            # For the truth, a message is as late as it waited plus its processing.
+            self.outcomes[d.consumer.index] = Outcome(consumed.duration_ns + int(lag * MS),
+                                                      consumed.error)
         if self.emit:
             if store.kind == "queue":
                 attrs = {"messaging.system": store.system, "messaging.destination.name": d.store,
@@ -237,7 +269,7 @@ class Evaluator:
                     attrs["db.namespace"] = store.namespace
                 kind = 3
                 name = f"{d.operation} {store.namespace}".strip()
-            self.spans.append(Span(self.trace_id, self._span_id(), parent, caller.pod, name, kind,
+            self.spans.append(Span(self.trace_id, producer_id, parent, caller.pod, name, kind,
                                    t, t + out.duration_ns, error, attrs))
         return out
 
@@ -250,10 +282,12 @@ def degraded(faulty: Outcome, normal: Outcome) -> bool:
 
 
 def walk(draw: CallDraw):
-    """Every call and store call of a request, in draw order."""
+    """Every call and store call of a request (messages' consumers too), in draw order."""
     yield draw
     for c in draw.children:
         if isinstance(c, CallDraw):
             yield from walk(c)
         else:
             yield c
+            if c.consumer is not None:
+                yield from walk(c.consumer)
