@@ -165,3 +165,18 @@ def test_metrics_follow_the_fault(tmp_path):
 
     assert mean_cpu("api", True) > mean_cpu("api", False) + 0.5
     assert mean_cpu("web", True) < mean_cpu("web", False) + 0.1
+
+
+def test_same_bytes_across_processes_whatever_the_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+    script = ("import sys; from faultline.sim import generate_case, CaseOptions, Nuisance; "
+              "generate_case('sock-shop', 'pool_exhaustion', 2, sys.argv[1], CaseOptions("
+              "baseline_s=20, incident_s=20, concurrent=['pod_crash'], "
+              "nuisance=Nuisance(0.1, 'user', 250, 'payment', 'user')))")
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], check=True, env=env)
+    for name in ["traces.otlp.jsonl", "case.json", "apps.tfstate", "alerts.json", "metrics.json"]:
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
