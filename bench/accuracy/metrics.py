@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Iterable, Optional, Sequence, Set, Tuple
 
 
 def hit_rank(ranked: Sequence[str], truth: Set[str]) -> Optional[int]:

@@ -15,7 +15,6 @@ import pytest
 
 import faultline
 
-from conftest import REPO_ROOT
 from test_iac_fixtures import BACKEND, IAC, assert_no_secret
 
 GOLDEN = IAC / "golden"

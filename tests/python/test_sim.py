@@ -34,6 +34,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
                  "alerts.json", "case.json"]:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert a == b
+    assert c["stats"] != a["stats"]
     assert (tmp_path / "a" / "traces.otlp.jsonl").read_bytes() != \
         (tmp_path / "c" / "traces.otlp.jsonl").read_bytes()
 

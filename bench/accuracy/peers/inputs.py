@@ -17,12 +17,10 @@ model), the way each peer's own examples prepare their inputs:
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
-from typing import Dict, List
+from typing import List
 
-import numpy as np
 import pandas as pd
 
 BUCKET_S = 5

@@ -14,7 +14,6 @@ import json
 import random
 import sys
 import time
-import traceback
 import warnings
 from pathlib import Path
 
@@ -70,7 +69,6 @@ def run_microrank(d, meta, graph):
 def _latency_graph(d, graph):
     data = pd.read_csv(d / "metrics.csv")
     cols = [c for c in data.columns if c.endswith("_latency")]
-    nodes = [c[: -len("_latency")] for c in cols]
     adj = pd.DataFrame(0, index=cols, columns=cols)
     for caller, callee in graph["edges"]:
         a, b = f"{callee}_latency", f"{caller}_latency"  # the callee's latency causes the caller's

@@ -19,9 +19,8 @@ Everything is a function of the arguments: the same seed gives the same bytes.
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -30,7 +29,7 @@ import numpy as np
 from faultline.sim import export
 from faultline.sim.faults import FAULT_KINDS, Fault, Nuisance
 from faultline.sim.topology import Topology, by_name
-from faultline.sim.traffic import CallDraw, Drawer, Evaluator, StoreDraw, degraded, walk
+from faultline.sim.traffic import Drawer, Evaluator, StoreDraw, degraded, walk
 from faultline.sim.world import World, place
 
 SECOND = 1_000_000_000

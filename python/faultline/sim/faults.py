@@ -6,7 +6,7 @@ that defines the true blast radius."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import List, Optional
 
 # Every fault kind, with what it targets.

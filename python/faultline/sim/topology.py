@@ -10,7 +10,7 @@ statistics (entry / middle / leaf mix, heavy-tailed fan-out, shared datastores).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np

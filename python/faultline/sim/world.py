@@ -6,7 +6,7 @@ builds from them are predictable (``entity_ids``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List
 
 import numpy as np
