@@ -883,11 +883,11 @@ void TraceAssembler::ResolveLinks(const TraceBuffer& trace) {
   // Producer-side spans become link targets; links waiting for them resolve now.
   for (std::uint32_t i = 0; i < s.size(); ++i) {
     if (duplicate_[i]) continue;
-    // Links point at producers; client spans are kept as targets only once this input has
-    // shown links at all, so link-free workloads pay nothing for them.
-    if (s[i].kind != SpanKind::kProducer && !(links_seen_ && s[i].kind == SpanKind::kClient)) {
-      continue;
-    }
+    // Links mostly point at producers, but a link may name any span (a batch job linking
+    // the requests that queued its work). Other spans are kept as targets once this input
+    // has shown links at all, so link-free workloads pay nothing for them; the targets kept
+    // are bounded (kMaxLinkEntries, oldest first out).
+    if (s[i].kind != SpanKind::kProducer && !links_seen_) continue;
     const ResourceState& r = Materialize(s[i].resource);
     const LinkKey key{trace.id, s[i].span_id};
     const LinkEnd end{r.service, r.traces};

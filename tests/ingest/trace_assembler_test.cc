@@ -218,6 +218,22 @@ TEST_F(TraceAssemblerTest, SpanLinksAcrossTracesBecomeAsyncEdgesInEitherArrivalO
   EXPECT_EQ(assembler_.summary().unresolved_links, 0u);
 }
 
+TEST_F(TraceAssemblerTest, LinksToServerSpansResolveOnceLinksHaveBeenSeen) {
+  const auto api = assembler_.AddResource(Resource("api"));
+  const auto batch = assembler_.AddResource(Resource("reporting"));
+  // A nightly job links the request (a SERVER span) whose data it processes.
+  SpanRecord job = Span(10, 0, batch, "aggregate", SpanKind::kInternal, 100, 110);
+  job.trace_id = TraceId{5, 5};
+  const SpanLinkRef link{TraceId{1, 2}, 1};
+  job.links = absl::MakeConstSpan(&link, 1);
+  assembler_.AddSpan(job);
+  assembler_.AddSpan(Span(1, 0, api, "POST /events", SpanKind::kServer, 0, 10));
+  const Snapshot snap = Freeze();
+  EXPECT_TRUE(FindEdge(snap, "service:api", "service:reporting", EdgeKind::kAsync));
+  EXPECT_EQ(assembler_.summary().link_edges, 1u);
+  EXPECT_EQ(assembler_.summary().unresolved_links, 0u);
+}
+
 TEST_F(TraceAssemblerTest, LinksWhoseTargetNeverArrivesAreCountedAsUnresolved) {
   const auto b = assembler_.AddResource(Resource("billing"));
   SpanRecord consumer = Span(10, 0, b, "batch", SpanKind::kConsumer, 100, 110);
