@@ -1,7 +1,8 @@
 """The metrics of the accuracy harness, as the field defines them.
 
 - AC@k (RCAEval): the share of cases whose true root cause (or an accepted equivalent) is
-  among a ranker's top k suspects.
+  among a ranker's top k suspects; a case with several root causes counts the share of
+  them found, out of at most k.
 - Avg@5: the mean of AC@1 .. AC@5.
 - Blast radius precision, recall and F1 of a predicted set against the true set.
 - ECE: expected calibration error of the top suspect's confidence, over equal-width bins.
@@ -20,14 +21,22 @@ def hit_rank(ranked: Sequence[str], truth: Set[str]) -> Optional[int]:
     return None
 
 
-def ac_at_k(ranks: Sequence[Optional[int]], k: int) -> float:
-    """AC@k over cases given each case's hit rank (None: not found)."""
+def ac_at_k(ranks: Sequence, k: int) -> float:
+    """AC@k over cases. Each case is its hit rank (None: not found) or, for a case with
+    several root causes, the list of each one's hit rank: RCAEval credits such a case
+    |top k ∩ root causes| / min(k, |root causes|)."""
     if not ranks:
         return float("nan")
-    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
+    total = 0.0
+    for r in ranks:
+        if isinstance(r, (list, tuple)):
+            total += sum(1 for x in r if x is not None and x <= k) / min(k, len(r))
+        else:
+            total += 1 if r is not None and r <= k else 0
+    return total / len(ranks)
 
 
-def avg_at_5(ranks: Sequence[Optional[int]]) -> float:
+def avg_at_5(ranks: Sequence) -> float:
     return sum(ac_at_k(ranks, k) for k in range(1, 6)) / 5
 
 

@@ -152,11 +152,13 @@ class PageRankRanker(Ranker):
         cands = set(candidates(ctx))
         g = ctx.graph
         anomalous = {e for e, s in ctx.scores.items() if s >= self.threshold}
-        # The anomalous subgraph: anomalous entities and everything they depend on.
+        # The anomalous subgraph (MicroRCA): anomalous entities and what they depend on
+        # directly (their callees, datastores and hosts). Not everything below them: shared
+        # sinks such as the cluster or a remote-state data source would soak up the walk.
         nodes = set(anomalous)
         for e in anomalous:
             if e in g:
-                nodes |= nx.descendants(g, e)
+                nodes |= {v for v in g.successors(e) if ":data." not in v}
         if not nodes:
             return MostAnomalousRanker().rank(ctx)
         sub = nx.DiGraph()

@@ -52,6 +52,13 @@ def run_peers(case, python: str, work: Path) -> Dict[str, Dict]:
     return json.loads(out.read_text())
 
 
+def _hit(suspects: List[str], case):
+    """The hit rank, or one per root cause for a case with several."""
+    if case.groups:
+        return [metrics.hit_rank(suspects, g) for g in case.groups]
+    return metrics.hit_rank(suspects, case.truth)
+
+
 def evaluate(cases, ranker_list, peers_python: str = None, work: Path = None) -> List[Dict]:
     rows = []
     for case in cases:
@@ -65,10 +72,11 @@ def evaluate(cases, ranker_list, peers_python: str = None, work: Path = None) ->
             ranked = r.rank(ctx)
             rank_s = time.perf_counter() - t1
             suspects = [e for e, _ in ranked]
-            hit = metrics.hit_rank(suspects, case.truth)
+            hit = _hit(suspects, case)
             row = {"suite": case.suite, "case": case.name, "fault": case.fault_type,
                    "ranker": r.name, "hit_rank": hit, "top": suspects[:5],
-                   "confidence": rankers.confidence(ranked), "correct": hit == 1,
+                   "confidence": rankers.confidence(ranked),
+                   "correct": metrics.ac_at_k([hit], 1) == 1.0,
                    "seconds": build_s + prepare_s + rank_s, "nuisance": case.notes}
             if case.blast_radius is not None and suspects:
                 predicted = r.blast_radius(ctx, suspects[0])
@@ -90,7 +98,7 @@ def evaluate(cases, ranker_list, peers_python: str = None, work: Path = None) ->
                     row.update(hit_rank=None, error=result["error"], top=[])
                 else:
                     suspects = [f"service:{s}" for s in result["ranks"]]
-                    row.update(hit_rank=metrics.hit_rank(suspects, case.truth), top=suspects[:5])
+                    row.update(hit_rank=_hit(suspects, case), top=suspects[:5])
                 rows.append(row)
                 n_rows += 1
         print(f"  {case.suite:9s} {case.name:48s} " +

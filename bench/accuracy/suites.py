@@ -48,6 +48,8 @@ class Case:
     notes: List[str] = field(default_factory=list)
     # The case's spans as a DataFrame for the peers (peers/inputs.py), read from its files.
     spans: Optional[Callable[[], object]] = None
+    # Several root causes: one set per root cause (each with its equivalents).
+    groups: Optional[List[set]] = None
 
 
 # --- synthetic -----------------------------------------------------------------------------
@@ -89,10 +91,9 @@ def build_sim_case(case_dir: Path) -> "faultline.Snapshot":
 
 def _sim_case(suite: str, case_dir: Path, manifest: Dict) -> Case:
     t = manifest["truth"]
-    # Several simultaneous faults: finding any of them counts (RCAEval's multi-fault rule).
-    truth = {t["root_cause"], *t["equivalents"]}
-    for r in t.get("root_causes", []):
-        truth |= {r["root_cause"], *r["equivalents"]}
+    # Several simultaneous faults: one group per root cause (with its equivalents).
+    groups = [{r["root_cause"], *r["equivalents"]} for r in t.get("root_causes", [])]
+    truth = set().union(*groups) if groups else {t["root_cause"], *t["equivalents"]}
     fault = manifest["fault"]["kind"]
     if manifest.get("concurrent"):
         fault = "+".join([fault] + [c["kind"] for c in manifest["concurrent"]])
@@ -101,7 +102,8 @@ def _sim_case(suite: str, case_dir: Path, manifest: Dict) -> Case:
                 (manifest["baseline"]["start_ns"], manifest["baseline"]["end_ns"]),
                 lambda d=case_dir: build_sim_case(d), manifest["nuisance"],
                 lambda d=case_dir, m=manifest: pd.concat(
-                    [peer_inputs.spans_from_otlp_json(d / p) for p in m["inputs"]["traces"]]))
+                    [peer_inputs.spans_from_otlp_json(d / p) for p in m["inputs"]["traces"]]),
+                groups if len(groups) > 1 else None)
 
 
 def synthetic(cases_dir: Path, topologies=None, faults=None, seeds=None) -> Iterator[Case]:
@@ -164,7 +166,9 @@ def nezha(root: Path = None) -> Iterator[Case]:
                     continue
                 ts = int(inject.timestamp())
                 files = []
-                for delta in range(-3, 4):
+                # File HH_MM holds about the minute that ends at HH:MM: up to +4 covers the
+                # three minutes after the injection.
+                for delta in range(-3, 5):
                     m = datetime.fromtimestamp(ts + 60 * delta, tz=timezone.utc)
                     p = day / "trace" / f"{m:%H_%M}_trace.csv.gz"
                     if p.is_file():

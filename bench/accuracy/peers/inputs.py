@@ -6,8 +6,9 @@ model), the way each peer's own examples prepare their inputs:
   TraceRCA and MicroRank.
 - ``metrics.csv``: per-service time series in 5-second buckets computed from the spans
   (``time`` in seconds, ``<service>_latency`` mean span duration in ms,
-  ``<service>_errors`` failed spans), for BARO and PyRCA: the cases carry traces, not
-  metrics, so the series are what a span-metrics pipeline would produce.
+  ``<service>_errors`` failed spans), for BARO and PyRCA: what a span-metrics pipeline
+  would produce. (Simulated cases also carry pod metrics, which neither the peers nor the
+  reference rankers read yet: both sides see the same telemetry.)
 - ``graph.json``: the service call graph seen in the spans (parent service -> child
   service), for PyRCA's analyzers and DoWhy's causal model (callee -> caller).
 - ``requests.csv``: per trace, the duration in ms of each service's longest span in it
@@ -78,8 +79,10 @@ def write_inputs(spans: pd.DataFrame, inject_us: int, out: Path) -> None:
     g = spans.assign(time=t).groupby(["time", "serviceName"])
     lat = g["duration"].mean().unstack() / 1000.0
     err = g["statusCode"].sum().unstack()
-    metrics = pd.concat([lat.add_suffix("_latency"), err.add_suffix("_errors")], axis=1)
-    metrics = metrics.sort_index().ffill().fillna(0.0)
+    # A bucket without spans: the latency carries on from the bucket before, errors are 0.
+    metrics = pd.concat([lat.sort_index().ffill().add_suffix("_latency"),
+                         err.sort_index().fillna(0).add_suffix("_errors")], axis=1)
+    metrics = metrics.sort_index().fillna(0.0)
     metrics.index.name = "time"
     metrics.reset_index().to_csv(out / "metrics.csv", index=False)
 

@@ -79,6 +79,13 @@ def _pick_target(world: World, kind: str, rng: np.random.Generator) -> Tuple[str
     target_type = FAULT_KINDS[kind]
     reachable = _reachable(t)
     services = sorted(s for s in t.services if s in reachable)
+    # At an entry service a pod fault is absorbed by the load balancer (it routes around a
+    # crashed pod; users' network paths are not the cluster's), and a wrong value reaches
+    # no caller inside the system: those faults go to services behind the entry.
+    entry_services = {s for s, _, _ in t.entries}
+    if target_type == "pod" or kind == "wrong_return":
+        behind = [s for s in services if s not in entry_services]
+        services = behind or services
     if kind == "pool_exhaustion":
         pairs = sorted({(s.name, c.target) for s in t.services.values() if s.name in reachable
                         for calls in s.operations.values() for c in calls
@@ -203,7 +210,8 @@ def generate_case(topology: Union[str, Topology], fault_kind: str, seed: int, ou
             if isinstance(d, StoreDraw):
                 keys = [world.store_entity(d.store)]
             else:
-                keys = [f"service:{d.service}", f"instance:{d.service}/{d.pod.name}"]
+                pod = faulty.outcomes[d.index].pod or d.pod.name  # rerouted: who served it
+                keys = [f"service:{d.service}", f"instance:{d.service}/{pod}"]
                 if d is draw:
                     keys.append(f"entry_point:{d.service}/{d.operation}")
             for k in keys:
@@ -233,8 +241,9 @@ def generate_case(topology: Union[str, Topology], fault_kind: str, seed: int, ou
         (out / f"{stack}.tfstate").write_text(json.dumps(states[stack], indent=1))
         inputs_states.append({"path": f"{stack}.tfstate", "stack": stack,
                               "backend": export.backend(stack), "seen_at_ns": T0})
-    if fault_kind == "iac_change":
-        changed = export.terraform_states(world, {target: "db.t3.micro"})["data"]
+    iac_changes = {f.target: "db.t3.micro" for f in faults if f.kind == "iac_change"}
+    if iac_changes:
+        changed = export.terraform_states(world, iac_changes)["data"]
         (out / "data.changed.tfstate").write_text(json.dumps(changed, indent=1))
         inputs_states.append({"path": "data.changed.tfstate", "stack": "data",
                               "backend": export.backend("data"),

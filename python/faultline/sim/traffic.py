@@ -51,6 +51,7 @@ class Outcome:
     duration_ns: int
     error: bool
     refused: bool = False  # never reached the instance
+    pod: Optional[str] = None  # the instance that served (or refused) it
 
 
 @dataclass
@@ -135,7 +136,8 @@ class Evaluator:
     # --- evaluation -------------------------------------------------------------------------
     def request(self, draw: CallDraw, t: int) -> Outcome:
         """An entry request arriving at `t`: the load balancer skips unreachable pods."""
-        self.trace_id = "%032x" % int(self.ids.integers(1, 2**63) << 64 | self.ids.integers(1, 2**63))
+        high, low = int(self.ids.integers(1, 2**63)), int(self.ids.integers(1, 2**63))
+        self.trace_id = "%032x" % (high << 64 | low)
         pods = self.world.pods[draw.service]
         if self.unreachable(draw.pod, t):
             alive = [p for p in pods if not self.unreachable(p, t)]
@@ -176,7 +178,7 @@ class Evaluator:
         f = self._active("wrong_return", d.service, t)
         if f and d.err_u < 0.6 * f.magnitude:
             wrong_value = True
-        out = Outcome(end - t, error)
+        out = Outcome(end - t, error, pod=d.pod.name)
         self.outcomes[d.index] = out
         if self.emit:
             self.busy[(d.pod.name, t // (15 * 1_000_000_000))] += self_ms
@@ -191,6 +193,7 @@ class Evaluator:
                 self.spans.append(Span(self.trace_id, span_id, parent, d.pod,
                                        f"process {consumer_of}", 5, t, end, error, attrs))
                 return out, wrong_value
+            if entry:
                 attrs = {"http.request.method": name.split(" ")[0] if " " in name else "GET",
                          "http.route": name.split(" ", 1)[-1],
                          "http.response.status_code": 500 if error else 200}
@@ -208,7 +211,7 @@ class Evaluator:
         if f:
             net += 150 * f.magnitude
         if self.unreachable(d.pod, t):
-            out = Outcome(MS, True, refused=True)
+            out = Outcome(MS, True, refused=True, pod=d.pod.name)
             self.outcomes[d.index] = out
             wrong = False
         else:
@@ -250,11 +253,27 @@ class Evaluator:
             if f:
                 # The backlog grows while the fault lasts: up to a minute behind.
                 lag += min(60_000.0, 200.0 * f.magnitude * (t - f.start_ns) / 1e9)
+            consumer = d.consumer
+            f = self._active("network_delay", consumer.pod.name, t)
+            if f:
+                lag += 150 * f.magnitude  # the consumer fetches over the slow network
             start = t + out.duration_ns + int(lag * MS)
-            consumed, _ = self.server(d.consumer, start, producer_id, consumer_of=d.store)
-            # For the truth, a message is as late as it waited plus its processing.
-            self.outcomes[d.consumer.index] = Outcome(consumed.duration_ns + int(lag * MS),
-                                                      consumed.error)
+            if self.unreachable(consumer.pod, start):
+                # The broker hands the message to a live consumer, if there is one.
+                alive = [p for p in self.world.pods[consumer.service]
+                         if not self.unreachable(p, start)]
+                consumer = (CallDraw(consumer.index, consumer.service, consumer.operation,
+                                     alive[0], consumer.self_ms, consumer.net_ms, consumer.err_u,
+                                     consumer.children) if alive else None)
+            if consumer is None:
+                # Nobody consumes: the message waits past the window (counted as refused).
+                self.outcomes[d.consumer.index] = Outcome(MS, True, refused=True,
+                                                          pod=d.consumer.pod.name)
+            else:
+                consumed, _ = self.server(consumer, start, producer_id, consumer_of=d.store)
+                # For the truth, a message is as late as it waited plus its processing.
+                self.outcomes[d.consumer.index] = Outcome(
+                    consumed.duration_ns + int(lag * MS), consumed.error, pod=consumer.pod.name)
         if self.emit:
             if store.kind == "queue":
                 attrs = {"messaging.system": store.system, "messaging.destination.name": d.store,
