@@ -34,13 +34,13 @@ bool IsIdentifier(std::string_view segment) {
 bool NormalizeOperationName(std::string_view name, std::string* out) {
   const std::size_t first_slash = name.find('/');
   if (first_slash == std::string_view::npos) return false;
-  std::size_t query = name.find('?', first_slash);
-  const bool has_query = query != std::string_view::npos;
-  if (!has_query) query = name.size();
-  // The path's segments: the runs after each '/', up to the next '/', or a space (in
-  // "GET /a/b HTTP/1.1" the rest is not path).
-  std::size_t path_end = name.find(' ', first_slash);
-  if (path_end == std::string_view::npos || path_end > query) path_end = query;
+  // The path runs from the first '/' to a space ("GET /a/b HTTP/1.1": the rest is not
+  // path) or a '?' (a query string, dropped up to the next space).
+  std::size_t space = name.find(' ', first_slash);
+  if (space == std::string_view::npos) space = name.size();
+  const std::size_t query = name.find('?', first_slash);
+  const bool has_query = query != std::string_view::npos && query < space;
+  const std::size_t path_end = has_query ? query : space;
   const auto for_each_segment = [&](auto&& visit) {
     for (std::size_t pos = first_slash; pos < path_end;) {
       std::size_t end = pos + 1;
@@ -61,7 +61,7 @@ bool NormalizeOperationName(std::string_view name, std::string* out) {
       result.append(segment.data(), segment.size());
     }
   });
-  result.append(name.substr(path_end, query - path_end).data(), query - path_end);
+  result.append(name.substr(space).data(), name.size() - space);
   *out = std::move(result);
   return true;
 }

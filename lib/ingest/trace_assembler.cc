@@ -290,6 +290,7 @@ void TraceAssembler::ReleaseSlot(std::uint32_t slot) {
 
 void TraceAssembler::DropOldBuckets() {
   if (options_.retention_ns <= 0) return;
+  ValidateCaches();  // the cached containers may belong to a replaced subgraph
   const std::int64_t keep_from = watermark_ - options_.retention_ns;
   for (auto& [key, stats] : edge_stats_) stats->DropBefore(keep_from);
   for (auto& [key, stats] : entity_stats_) stats->DropBefore(keep_from);
@@ -511,14 +512,14 @@ EntityId TraceAssembler::PeerEntity(std::uint32_t peer, SubgraphId subgraph) {
   return it->second;
 }
 
-bool TraceAssembler::AdmitName(std::uint64_t owner, std::uint32_t* name) {
+bool TraceAssembler::AdmitName(std::uint64_t owner, std::uint32_t* name, bool count_fold) {
   std::uint32_t& count = names_per_owner_[owner];
   if (count < std::max<std::size_t>(options_.max_operations_per_service, 1)) {
     ++count;
     return true;
   }
   // Over the cap: the name is folded into "(other)", which is always admitted.
-  ++summary_.capped_operation_spans;
+  if (count_fold) ++summary_.capped_operation_spans;
   const std::uint32_t other = names_.Intern(kOtherOperation);
   const bool was_other = *name == other;
   *name = other;
@@ -533,7 +534,7 @@ const TraceAssembler::OperationState& TraceAssembler::Operation(const ResourceSt
   if (it != operations_.end()) return it->second;
   // A new name: within the service's cap it gets its own entry; beyond, the request goes
   // to "(other)" (looked up each time, so the cache stays bounded by the cap).
-  if (!AdmitName(Pack(r.operations, r.service), &name)) {
+  if (!AdmitName(Pack(r.operations, r.service), &name, /*count=*/true)) {
     it = operations_.find(std::make_tuple(r.operations, r.service, name));
     if (it != operations_.end()) return it->second;
   }
@@ -551,7 +552,8 @@ const TraceAssembler::OperationState& TraceAssembler::Operation(const ResourceSt
 EntityId TraceAssembler::EntryPointEntity(const ResourceState& r, std::uint32_t name) {
   auto it = entry_points_.find(std::make_tuple(r.traces, r.service, name));
   if (it != entry_points_.end()) return it->second;
-  if (!AdmitName(Pack(r.traces, r.service), &name)) {
+  // Counted once per span, by Operation().
+  if (!AdmitName(Pack(r.traces, r.service), &name, /*count=*/false)) {
     it = entry_points_.find(std::make_tuple(r.traces, r.service, name));
     if (it != entry_points_.end()) return it->second;
   }

@@ -140,7 +140,8 @@ class TraceAssembler : public SpanSink {
   // AdmitName(): whether `*name` may become a new operation or entry point of `owner`
   // (within the cap); if not, *name becomes "(other)" and the result says whether "(other)"
   // is new for the owner.
-  bool AdmitName(std::uint64_t owner, std::uint32_t* name);
+  // `count_fold`: whether a fold counts in summary().capped_operation_spans.
+  bool AdmitName(std::uint64_t owner, std::uint32_t* name, bool count_fold);
   ResourceState& Materialize(std::uint32_t resource);
   EntityId Entity(SubgraphId subgraph, EntityKind kind, const std::string& id,
                   const Attributes& attributes = {});

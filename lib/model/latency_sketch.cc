@@ -71,16 +71,16 @@ void LatencySketch::AddSlow(std::int32_t index, std::int64_t duration_ns,
                             std::uint64_t count) {
   if (count == 0) return;
   if (duration_ns < 0) duration_ns = 0;
-  // The stored range grows with slack on the side it grows towards (a quarter of its size,
-  // at least kMinSlackBins), so a sketch settles after a few growths instead of one per new
-  // bin. Bins in the slack are zero.
+  // The stored range starts at one bin and grows with slack on the side it grows towards
+  // (a quarter of its size, at least kMinSlackBins), so a sketch settles after a few
+  // growths instead of one per new bin. Bins in the slack are zero.
   constexpr std::int32_t kMinSlackBins = 4;
   const auto slack = [&] {
     return std::max<std::int32_t>(kMinSlackBins, static_cast<std::int32_t>(counts_.size() / 4));
   };
   if (counts_.empty()) {
-    offset_ = std::max(kZeroBin, index - kMinSlackBins);
-    counts_.assign(static_cast<std::size_t>(index - offset_ + 1 + kMinSlackBins), 0);
+    offset_ = index;  // one bin: most buckets of a sparse edge never see a second value
+    counts_.assign(1, 0);
   } else if (index < offset_) {
     const std::int32_t lo = std::max(kZeroBin, index - slack());
     counts_.insert(counts_.begin(), static_cast<std::size_t>(offset_ - lo), 0);

@@ -24,13 +24,15 @@ TEST(OperationNameTest, NumbersUuidsAndLongHexInPathsBecomeIds) {
 TEST(OperationNameTest, QueryStringsAreDropped) {
   EXPECT_EQ(Normalized("GET /search?q=shoes&page=2"), "GET /search");
   EXPECT_EQ(Normalized("GET /items/42?x=1"), "GET /items/{id}");
+  EXPECT_EQ(Normalized("GET /a/1?x=1 HTTP/1.1"), "GET /a/{id} HTTP/1.1");
 }
 
 TEST(OperationNameTest, LowCardinalityNamesAreLeftAlone) {
   std::string out = "untouched";
   for (std::string_view name :
        {"GET /api/v1/users", "GET /users/{id}", "/hipstershop.CartService/GetCart",
-        "SELECT orders", "PlaceOrder", "GET /deadbeef", "GET /", "", "GET /users/abc123"}) {
+        "SELECT orders", "PlaceOrder", "GET /deadbeef", "GET /", "", "GET /users/abc123",
+        "SELECT price/qty FROM t WHERE id = ?"}) {
     EXPECT_FALSE(NormalizeOperationName(name, &out)) << name;
     EXPECT_EQ(out, "untouched") << name;
   }
