@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Dict, List
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "peers"))
 
 import metrics  # noqa: E402
 import rankers  # noqa: E402
 import suites  # noqa: E402
+import inputs as peer_inputs  # noqa: E402
 
 
 PEER_METHODS = ["rcaeval-baro", "rcaeval-tracerca", "rcaeval-microrank", "pyrca-random-walk",
@@ -40,10 +42,8 @@ PEERS_DIR = Path(__file__).resolve().parent / "peers"
 
 def run_peers(case, python: str, work: Path) -> Dict[str, Dict]:
     """Feeds the case to every peer in their own environment; returns method -> result."""
-    sys.path.insert(0, str(PEERS_DIR))
-    import inputs  # noqa: E402
     d = work / "peers"
-    inputs.write_inputs(case.spans(), case.window[0] // 1000, d)
+    peer_inputs.write_inputs(case.spans(), case.window[0] // 1000, d)
     methods = PEER_METHODS_BY_SUITE.get(case.suite, PEER_METHODS)
     out = d / "ranks.json"
     subprocess.run([python, str(PEERS_DIR / "run_peers.py"), str(d), str(out), "--methods",

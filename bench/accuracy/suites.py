@@ -143,11 +143,6 @@ NEZHA_TYPES = {"cpu_contention": "cpu", "cpu_consumed": "cpu", "network_delay": 
                "return": "wrong_return", "exception": "exception"}
 
 
-def _deployment(pod: str) -> str:
-    parts = pod.split("-")
-    return "-".join(parts[:-2]) if len(parts) > 2 else pod
-
-
 def nezha(root: Path = None) -> Iterator[Case]:
     root = root or SHARED / "datasets" / "nezha-online-boutique"
     if not root.is_dir():
@@ -173,7 +168,7 @@ def nezha(root: Path = None) -> Iterator[Case]:
                     p = day / "trace" / f"{m:%H_%M}_trace.csv.gz"
                     if p.is_file():
                         files.append(str(p))
-                service = _deployment(f["inject_pod"])
+                service = peer_inputs.deployment_of_pod(f["inject_pod"])
                 window = (ts * SECOND, (ts + 180) * SECOND)
                 baseline = ((ts - 180) * SECOND, ts * SECOND)
 

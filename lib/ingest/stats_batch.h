@@ -65,7 +65,6 @@ class StatsBatch {
   // Apply(): applies and clears every queued update.
   void Apply();
 
-  bool empty() const { return updates_.empty(); }
   std::size_t size() const { return updates_.size(); }
 
  private:

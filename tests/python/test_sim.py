@@ -181,3 +181,14 @@ def test_same_bytes_across_processes_whatever_the_hash_seed(tmp_path):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], check=True, env=env)
     for name in ["traces.otlp.jsonl", "case.json", "apps.tfstate", "alerts.json", "metrics.json"]:
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_unknown_faults_topologies_and_impossible_targets_are_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="unknown fault 'disk_full'"):
+        generate_case("online-boutique", "disk_full", 1, tmp_path)
+    with pytest.raises(ValueError, match="unknown topology 'shop'"):
+        generate_case("shop", "cpu", 1, tmp_path)
+    with pytest.raises(ValueError, match="no queue with a consumer"):
+        generate_case("online-boutique", "queue_backlog", 1, tmp_path)
+    with pytest.raises(ValueError, match="unknown fault 'typo'"):
+        generate_case("online-boutique", "cpu", 1, tmp_path, CaseOptions(concurrent=["typo"]))

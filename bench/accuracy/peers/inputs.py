@@ -27,7 +27,8 @@ import pandas as pd
 BUCKET_S = 5
 
 
-def _deployment(pod: str) -> str:
+def deployment_of_pod(pod: str) -> str:
+    """A Deployment's pod name without its two trailing hash segments."""
     parts = pod.split("-")
     return "-".join(parts[:-2]) if len(parts) > 2 else pod
 
@@ -63,7 +64,7 @@ def spans_from_nezha(paths: List[str]) -> pd.DataFrame:
         frames.append(pd.DataFrame({
             "traceID": df["TraceID"], "spanID": df["SpanID"],
             "parentSpanID": df["ParentID"].where(df["ParentID"] != "root", ""),
-            "serviceName": df["PodName"].map(_deployment), "operationName": df["OperationName"],
+            "serviceName": df["PodName"].map(deployment_of_pod), "operationName": df["OperationName"],
             "kind": 0, "startTime": df["StartTimeUnixNano"] // 1000,
             "duration": df["Duration"], "statusCode": 0}))
     return pd.concat(frames, ignore_index=True)

@@ -130,6 +130,17 @@ class Evaluator:
                     self._active("node_failure", pod.node.name, t) or
                     self._active("zone_outage", pod.node.zone, t))
 
+    def routed(self, d: CallDraw, t: int) -> Optional[CallDraw]:
+        """`d` as served at `t`: on its drawn pod, else (a load balancer or broker routing
+        around a dead pod) on the first live pod of its service; None when none is live."""
+        if not self.unreachable(d.pod, t):
+            return d
+        alive = [p for p in self.world.pods[d.service] if not self.unreachable(p, t)]
+        if not alive:
+            return None
+        return CallDraw(d.index, d.service, d.operation, alive[0], d.self_ms, d.net_ms, d.err_u,
+                        d.children)
+
     def _span_id(self) -> str:
         return "%016x" % int(self.ids.integers(1, 2**63))
 
@@ -138,16 +149,12 @@ class Evaluator:
         """An entry request arriving at `t`: the load balancer skips unreachable pods."""
         high, low = int(self.ids.integers(1, 2**63)), int(self.ids.integers(1, 2**63))
         self.trace_id = "%032x" % (high << 64 | low)
-        pods = self.world.pods[draw.service]
-        if self.unreachable(draw.pod, t):
-            alive = [p for p in pods if not self.unreachable(p, t)]
-            if not alive:
-                out = Outcome(MS, True, refused=True)
-                self.outcomes[draw.index] = out
-                return out
-            draw = CallDraw(draw.index, draw.service, draw.operation, alive[0], draw.self_ms,
-                            draw.net_ms, draw.err_u, draw.children)
-        out, _ = self.server(draw, t, "", entry=True)
+        served = self.routed(draw, t)
+        if served is None:
+            out = Outcome(MS, True, refused=True)
+            self.outcomes[draw.index] = out
+            return out
+        out, _ = self.server(served, t, "", entry=True)
         return out
 
     def server(self, d: CallDraw, t: int, parent: str, entry: bool = False,
@@ -253,18 +260,11 @@ class Evaluator:
             if f:
                 # The backlog grows while the fault lasts: up to a minute behind.
                 lag += min(60_000.0, 200.0 * f.magnitude * (t - f.start_ns) / 1e9)
-            consumer = d.consumer
-            f = self._active("network_delay", consumer.pod.name, t)
+            f = self._active("network_delay", d.consumer.pod.name, t)
             if f:
                 lag += 150 * f.magnitude  # the consumer fetches over the slow network
             start = t + out.duration_ns + int(lag * MS)
-            if self.unreachable(consumer.pod, start):
-                # The broker hands the message to a live consumer, if there is one.
-                alive = [p for p in self.world.pods[consumer.service]
-                         if not self.unreachable(p, start)]
-                consumer = (CallDraw(consumer.index, consumer.service, consumer.operation,
-                                     alive[0], consumer.self_ms, consumer.net_ms, consumer.err_u,
-                                     consumer.children) if alive else None)
+            consumer = self.routed(d.consumer, start)
             if consumer is None:
                 # Nobody consumes: the message waits past the window (counted as refused).
                 self.outcomes[d.consumer.index] = Outcome(MS, True, refused=True,
