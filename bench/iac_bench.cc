@@ -11,9 +11,11 @@
 #include <string>
 
 #include "benchmark/benchmark.h"
+#include "faultline/iac/linker.h"
+#include "faultline/iac/terraform_graph.h"
 #include "faultline/iac/terraform_state.h"
 #include "faultline/model/model_builder.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 
 namespace faultline {
 namespace {
@@ -111,13 +113,13 @@ void BM_LoadAndLinkState(benchmark::State& state) {
     auto builder_storage = std::make_unique<ModelBuilder>();
     ModelBuilder& builder = *builder_storage;
     state.ResumeTiming();
-    auto report = builder.AddTerraformState(source);
+    auto report = AddTerraformState(builder, source);
     if (!report.ok() || report->instances != static_cast<std::size_t>(kResources * kCount)) {
       state.SkipWithError(report.ok() ? "instance count differs"
                                       : std::string(report.status().message()).c_str());
       return;
     }
-    builder.LinkInfrastructure();
+    LinkInfrastructure(builder);
     edges = builder.edge_count();
     state.PauseTiming();
     builder_storage.reset();

@@ -22,7 +22,7 @@
 #include "benchmark/benchmark.h"
 #include "faultline/ingest/trace_ingestor.h"
 #include "faultline/model/model_builder.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 #include "ingest/trace_parsers.h"
 #include "otlp_trace_subset.pb.h"
 #include "synthetic_traces.h"

@@ -3,6 +3,7 @@
 #define FAULTLINE_FAULTLINE_H_
 
 #include "faultline/version.h"
+#include "faultline/io/source.h"
 #include "faultline/model/entity.h"
 #include "faultline/model/edge.h"
 #include "faultline/model/interner.h"
@@ -18,5 +19,6 @@
 #include "faultline/ingest/span.h"
 #include "faultline/ingest/traces.h"
 #include "faultline/ingest/trace_ingestor.h"
+#include "faultline/signals/trace_signals.h"
 
 #endif  // FAULTLINE_FAULTLINE_H_

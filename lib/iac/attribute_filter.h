@@ -14,7 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 
 #include "faultline/model/entity.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 
 namespace faultline::internal {
 

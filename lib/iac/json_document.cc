@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
 #include "faultline/internal/str_cat.h"
 #include "iac/attribute_filter.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 
 namespace faultline::internal {
 namespace {

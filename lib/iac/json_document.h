@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 #include "iac/attribute_filter.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 
 namespace faultline::internal {
 

@@ -4,7 +4,7 @@
 
 #include "faultline/iac/linker.h"
 #include "faultline/internal/str_cat.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 
 namespace faultline {
 

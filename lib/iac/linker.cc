@@ -143,23 +143,23 @@ using ResourceIndex = absl::flat_hash_map<std::string_view, std::vector<const Re
 
 }  // namespace
 
-LinkReport ModelBuilder::LinkInfrastructure() {
-  ClearCrossLinks(kLinkSet);
+LinkReport LinkInfrastructure(ModelBuilder& builder) {
+  builder.ClearCrossLinks(kLinkSet);
   LinkReport report;
 
   // Collect live entities once: IaC resources and traced (non-IaC) entities.
   std::vector<Resource> resources;
   std::vector<EntityId> traced;
   absl::flat_hash_set<EntityId> seen;
-  for (const std::string& sg_id : SubgraphIds()) {
+  for (const std::string& sg_id : builder.SubgraphIds()) {
     const bool iac = StartsWith(sg_id, "iac/");
-    for (EntityId e : SubgraphMembers(*FindSubgraph(sg_id))) {
+    for (EntityId e : builder.SubgraphMembers(*builder.FindSubgraph(sg_id))) {
       if (!seen.insert(e).second) continue;
-      const EntityKind kind = EntityKindOf(e);
+      const EntityKind kind = builder.EntityKindOf(e);
       if (kind == EntityKind::kIacResource) {
-        const std::string* type = Find(EntityAttributes(e), "tf.type");
+        const std::string* type = Find(builder.EntityAttributes(e), "tf.type");
         if (type != nullptr) {
-          resources.push_back({e, EntityIdString(e), *type, &EntityAttributes(e)});
+          resources.push_back({e, builder.EntityIdString(e), *type, &builder.EntityAttributes(e)});
         }
       } else if (!iac && (kind == EntityKind::kService || kind == EntityKind::kDatabase ||
                           kind == EntityKind::kQueue || kind == EntityKind::kExternal ||
@@ -220,9 +220,9 @@ LinkReport ModelBuilder::LinkInfrastructure() {
     for (const Resource* r : to) {
       // One link per pair, however many of the resource's attributes matched.
       if (!made.emplace(from, r->entity).second) continue;
-      CrossLink l{std::string(EntityIdString(from)), std::string(r->id), EdgeKind::kRunsOn,
+      CrossLink l{std::string(builder.EntityIdString(from)), std::string(r->id), EdgeKind::kRunsOn,
                   rule, detail};
-      if (AddCrossLink(kLinkSet, std::move(l)).ok()) {
+      if (builder.AddCrossLink(kLinkSet, std::move(l)).ok()) {
         ++report.links_by_rule[rule];
         linked_traced.insert(from);
         linked_resources.insert(r->entity);
@@ -230,8 +230,8 @@ LinkReport ModelBuilder::LinkInfrastructure() {
     }
   };
   for (EntityId e : traced) {
-    const Attributes& attrs = EntityAttributes(e);
-    const EntityKind kind = EntityKindOf(e);
+    const Attributes& attrs = builder.EntityAttributes(e);
+    const EntityKind kind = builder.EntityKindOf(e);
     if (kind == EntityKind::kDatabase || kind == EntityKind::kExternal) {
       if (const std::string* address = Find(attrs, "server.address")) {
         auto it = by_endpoint.find(WithoutPort(*address));
@@ -316,10 +316,10 @@ LinkReport ModelBuilder::LinkInfrastructure() {
   }
 
   for (EntityId e : traced) {
-    const EntityKind kind = EntityKindOf(e);
+    const EntityKind kind = builder.EntityKindOf(e);
     if (kind == EntityKind::kInstance || linked_traced.count(e)) continue;
-    if (kind == EntityKind::kExternal && EntityIdString(e) == "external:(user)") continue;
-    report.unlinked_traced.emplace_back(EntityIdString(e));
+    if (kind == EntityKind::kExternal && builder.EntityIdString(e) == "external:(user)") continue;
+    report.unlinked_traced.emplace_back(builder.EntityIdString(e));
   }
   for (const Resource& r : resources) {
     if (linked_resources.count(r.entity)) continue;
@@ -332,7 +332,7 @@ LinkReport ModelBuilder::LinkInfrastructure() {
   return report;
 }
 
-absl::Status ModelBuilder::AddLinks(const std::vector<MappingLink>& links) {
+absl::Status AddLinks(ModelBuilder& builder, const std::vector<MappingLink>& links) {
   std::vector<CrossLink> checked;
   for (std::size_t i = 0; i < links.size(); ++i) {
     const MappingLink& m = links[i];
@@ -345,7 +345,7 @@ absl::Status ModelBuilder::AddLinks(const std::vector<MappingLink>& links) {
     }
     checked.push_back({m.from, m.to, *kind, "mapping", m.detail});
   }
-  for (CrossLink& l : checked) FAULTLINE_RETURN_IF_ERROR(AddCrossLink("mapping", std::move(l)));
+  for (CrossLink& l : checked) FAULTLINE_RETURN_IF_ERROR(builder.AddCrossLink("mapping", std::move(l)));
   return absl::OkStatus();
 }
 

@@ -175,7 +175,7 @@ bool IsRuleTargetKey(std::string_view key) {
 
 }  // namespace
 
-absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSource& source,
+absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const InputSource& source,
                                                                 const TerraformOptions& options) {
   FAULTLINE_ASSIGN_OR_RETURN(TerraformState state, ParseTerraformState(source));
   TerraformReport report;
@@ -321,26 +321,26 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   std::vector<OtherEntity> others;
   RefIndex other_index;  // instances of the other stacks
   std::map<std::string, std::string> backend_stack;  // backend address -> stack name
-  for (const std::string& sg_id : SubgraphIds()) {
+  for (const std::string& sg_id : builder.SubgraphIds()) {
     if (sg_id.rfind("iac/", 0) != 0) continue;
     const std::string rest = sg_id.substr(4);
     const std::string other_stack = rest.substr(0, rest.find('/'));
     if (other_stack == stack) continue;
-    const SubgraphId sg = *FindSubgraph(sg_id);
+    const SubgraphId sg = *builder.FindSubgraph(sg_id);
     if (rest.find('/') == std::string::npos) {
-      if (const std::string* b = Find(SubgraphAttributes(sg), "backend")) {
+      if (const std::string* b = Find(builder.SubgraphAttributes(sg), "backend")) {
         backend_stack[*b] = other_stack;
       }
     }
-    for (EntityId e : SubgraphMembers(sg)) {
-      if (EntityKindOf(e) != EntityKind::kIacResource) continue;
-      const Attributes& attrs = EntityAttributes(e);
+    for (EntityId e : builder.SubgraphMembers(sg)) {
+      if (builder.EntityKindOf(e) != EntityKind::kIacResource) continue;
+      const Attributes& attrs = builder.EntityAttributes(e);
       const std::string* type = Find(attrs, "tf.type");
       if (type == nullptr) continue;
-      others.push_back({EntityIdString(e), other_stack, &attrs});
+      others.push_back({builder.EntityIdString(e), other_stack, &attrs});
       for (const auto& [k, v] : attrs) {
         if (!IsRuleTargetKey(k)) continue;
-        other_index.Add(k, v, {*type, EntityIdString(e), 0});
+        other_index.Add(k, v, {*type, builder.EntityIdString(e), 0});
       }
     }
   }
@@ -456,11 +456,11 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   }
   std::vector<std::pair<std::string, CrossLink>> inbound_remote;  // (consumer stack, link)
   if (!options.backend.empty()) {
-    for (const std::string& sg_id : SubgraphIds()) {
+    for (const std::string& sg_id : builder.SubgraphIds()) {
       if (sg_id.rfind("iac/", 0) != 0 || sg_id.find('/', 4) != std::string::npos) continue;
       const std::string consumer = sg_id.substr(4);
       if (consumer == stack) continue;
-      for (const auto& [k, v] : SubgraphAttributes(*FindSubgraph(sg_id))) {
+      for (const auto& [k, v] : builder.SubgraphAttributes(*builder.FindSubgraph(sg_id))) {
         if (k.rfind(kPendingRemote, 0) != 0) continue;
         const auto bar = v.rfind('|');
         if (bar == std::string::npos || v.substr(bar + 1) != options.backend) continue;
@@ -492,15 +492,15 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   }
 
   // --- Changes against the previous serial --------------------------------------------------
-  const auto previous = FindSubgraph(report.subgraph);
+  const auto previous = builder.FindSubgraph(report.subgraph);
   std::map<std::string, Attributes> old_attributes;
   if (previous) {
-    report.previous_serial = SubgraphVersion(*previous);
-    for (const std::string& sg_id : SubgraphIds()) {
+    report.previous_serial = builder.SubgraphVersion(*previous);
+    for (const std::string& sg_id : builder.SubgraphIds()) {
       if (sg_id != report.subgraph && sg_id.rfind(report.subgraph + "/", 0) != 0) continue;
-      for (EntityId e : SubgraphMembers(*FindSubgraph(sg_id))) {
-        if (EntityKindOf(e) == EntityKind::kIacResource) {
-          old_attributes[std::string(EntityIdString(e))] = EntityAttributes(e);
+      for (EntityId e : builder.SubgraphMembers(*builder.FindSubgraph(sg_id))) {
+        if (builder.EntityKindOf(e) == EntityKind::kIacResource) {
+          old_attributes[std::string(builder.EntityIdString(e))] = builder.EntityAttributes(e);
         }
       }
     }
@@ -553,11 +553,11 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
 
   // --- Kind conflicts would be the last failure: check before changing anything --------
   for (const PlannedEntity& e : plan.entities) {
-    auto existing = FindEntity(e.id);
-    if (existing && EntityKindOf(*existing) != e.kind) {
+    auto existing = builder.FindEntity(e.id);
+    if (existing && builder.EntityKindOf(*existing) != e.kind) {
       return absl::FailedPreconditionError(
           StrCat(source.name(), ": entity \"", e.id, "\" already exists as a ",
-                 EntityKindName(EntityKindOf(*existing)), ", not a ", EntityKindName(e.kind)));
+                 EntityKindName(builder.EntityKindOf(*existing)), ", not a ", EntityKindName(e.kind)));
     }
   }
 
@@ -566,55 +566,55 @@ absl::StatusOr<TerraformReport> ModelBuilder::AddTerraformState(const InputSourc
   stack_options.kind = "stack";
   stack_options.version = state.serial;
   stack_options.attributes = stack_attributes;
-  FAULTLINE_RETURN_IF_ERROR(ReplaceSubgraph(report.subgraph, stack_options).status());
+  FAULTLINE_RETURN_IF_ERROR(builder.ReplaceSubgraph(report.subgraph, stack_options).status());
   for (const auto& [id, parent] : module_subgraphs) {
     SubgraphOptions o;
     o.kind = "module";
     o.parent = parent;
     o.version = state.serial;
-    FAULTLINE_RETURN_IF_ERROR(AddSubgraph(id, o).status());
+    FAULTLINE_RETURN_IF_ERROR(builder.AddSubgraph(id, o).status());
   }
   report.modules = module_subgraphs.size();
   std::vector<SubgraphId> subgraph_ids;
-  for (const std::string& id : plan.subgraphs) subgraph_ids.push_back(*FindSubgraph(id));
+  for (const std::string& id : plan.subgraphs) subgraph_ids.push_back(*builder.FindSubgraph(id));
   std::vector<EntityId> ids;
   ids.reserve(plan.entities.size());
   for (PlannedEntity& e : plan.entities) {
     FAULTLINE_ASSIGN_OR_RETURN(
         const EntityId id,
-        AddEntity(subgraph_ids[e.subgraph], e.kind, e.id,
+        builder.AddEntity(subgraph_ids[e.subgraph], e.kind, e.id,
                   e.replace_attributes ? Attributes{} : e.attributes));
     if (e.replace_attributes) {
       // A loaded plan's view of the resource ("plan." keys) outlives a reload of the state.
-      for (const Attribute& a : EntityAttributes(id)) {
+      for (const Attribute& a : builder.EntityAttributes(id)) {
         if (a.first.rfind("plan.", 0) == 0) e.attributes.push_back(a);
       }
-      FAULTLINE_RETURN_IF_ERROR(SetEntityAttributes(id, std::move(e.attributes)));
+      FAULTLINE_RETURN_IF_ERROR(builder.SetEntityAttributes(id, std::move(e.attributes)));
     }
     ids.push_back(id);
   }
   std::vector<std::size_t> edges_per_subgraph(subgraph_ids.size(), 0);
   for (const PlannedEdge& e : plan.edges) ++edges_per_subgraph[e.subgraph];
   for (std::size_t i = 0; i < subgraph_ids.size(); ++i) {
-    ReserveEdges(subgraph_ids[i], edges_per_subgraph[i]);
+    builder.ReserveEdges(subgraph_ids[i], edges_per_subgraph[i]);
   }
   for (const PlannedEdge& e : plan.edges) {
     FAULTLINE_RETURN_IF_ERROR(
-        AddEdge(subgraph_ids[e.subgraph], ids[e.from], ids[e.to], e.kind).status());
+        builder.AddEdge(subgraph_ids[e.subgraph], ids[e.from], ids[e.to], e.kind).status());
   }
-  ClearCrossLinks(StrCat(kPlacementSet, stack));
+  builder.ClearCrossLinks(StrCat(kPlacementSet, stack));
   for (CrossLink& l : placement_links) {
-    FAULTLINE_RETURN_IF_ERROR(AddCrossLink(StrCat(kPlacementSet, stack), std::move(l)));
+    FAULTLINE_RETURN_IF_ERROR(builder.AddCrossLink(StrCat(kPlacementSet, stack), std::move(l)));
   }
   for (auto& [other, l] : inbound_links) {
-    FAULTLINE_RETURN_IF_ERROR(AddCrossLink(StrCat(kPlacementSet, other), std::move(l)));
+    FAULTLINE_RETURN_IF_ERROR(builder.AddCrossLink(StrCat(kPlacementSet, other), std::move(l)));
   }
-  ClearCrossLinks(StrCat(kRemoteStateSet, stack));
+  builder.ClearCrossLinks(StrCat(kRemoteStateSet, stack));
   for (CrossLink& l : remote_links) {
-    FAULTLINE_RETURN_IF_ERROR(AddCrossLink(StrCat(kRemoteStateSet, stack), std::move(l)));
+    FAULTLINE_RETURN_IF_ERROR(builder.AddCrossLink(StrCat(kRemoteStateSet, stack), std::move(l)));
   }
   for (auto& [consumer, l] : inbound_remote) {
-    FAULTLINE_RETURN_IF_ERROR(AddCrossLink(StrCat(kRemoteStateSet, consumer), std::move(l)));
+    FAULTLINE_RETURN_IF_ERROR(builder.AddCrossLink(StrCat(kRemoteStateSet, consumer), std::move(l)));
   }
   return report;
 }

@@ -19,7 +19,7 @@
 #include "faultline/internal/str_cat.h"
 #include "iac/attribute_filter.h"
 #include "iac/json_document.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 
 namespace faultline {
 namespace {

@@ -51,7 +51,7 @@ struct PlannedEntity {
 
 }  // namespace
 
-absl::StatusOr<TerraformPlanReport> ModelBuilder::AddTerraformPlan(
+absl::StatusOr<TerraformPlanReport> AddTerraformPlan(ModelBuilder& builder, 
     const InputSource& source, const TerraformOptions& options) {
   FAULTLINE_ASSIGN_OR_RETURN(TerraformPlan plan, ParseTerraformPlan(source));
   TerraformPlanReport report;
@@ -119,24 +119,24 @@ absl::StatusOr<TerraformPlanReport> ModelBuilder::AddTerraformPlan(
 
   // --- Kind conflicts would be the last failure: check before changing anything --------
   for (const PlannedEntity& e : entities) {
-    auto existing = FindEntity(e.id);
-    if (existing && EntityKindOf(*existing) != EntityKind::kIacResource) {
+    auto existing = builder.FindEntity(e.id);
+    if (existing && builder.EntityKindOf(*existing) != EntityKind::kIacResource) {
       return absl::FailedPreconditionError(
           StrCat(source.name(), ": entity \"", e.id, "\" already exists as a ",
-                 EntityKindName(EntityKindOf(*existing)), ", not a ",
+                 EntityKindName(builder.EntityKindOf(*existing)), ", not a ",
                  EntityKindName(EntityKind::kIacResource)));
     }
   }
 
   // --- Apply ------------------------------------------------------------------------------
   // What an earlier load of this plan set on its entities goes with it.
-  if (const auto previous = FindSubgraph(report.subgraph)) {
-    for (EntityId e : SubgraphMembers(*previous)) {
-      Attributes attrs = EntityAttributes(e);
+  if (const auto previous = builder.FindSubgraph(report.subgraph)) {
+    for (EntityId e : builder.SubgraphMembers(*previous)) {
+      Attributes attrs = builder.EntityAttributes(e);
       const auto is_plan_key = [](const Attribute& a) { return a.first.rfind("plan.", 0) == 0; };
       if (std::none_of(attrs.begin(), attrs.end(), is_plan_key)) continue;
       attrs.erase(std::remove_if(attrs.begin(), attrs.end(), is_plan_key), attrs.end());
-      FAULTLINE_RETURN_IF_ERROR(SetEntityAttributes(e, std::move(attrs)));
+      FAULTLINE_RETURN_IF_ERROR(builder.SetEntityAttributes(e, std::move(attrs)));
     }
   }
   SubgraphOptions plan_options;
@@ -148,16 +148,16 @@ absl::StatusOr<TerraformPlanReport> ModelBuilder::AddTerraformPlan(
   if (!plan.terraform_version.empty()) {
     plan_options.attributes.emplace_back("terraform_version", plan.terraform_version);
   }
-  FAULTLINE_ASSIGN_OR_RETURN(const SubgraphId sg, ReplaceSubgraph(report.subgraph, plan_options));
+  FAULTLINE_ASSIGN_OR_RETURN(const SubgraphId sg, builder.ReplaceSubgraph(report.subgraph, plan_options));
   std::vector<EntityId> ids;
   ids.reserve(entities.size());
   for (const PlannedEntity& e : entities) {
     FAULTLINE_ASSIGN_OR_RETURN(const EntityId id,
-                               AddEntity(sg, EntityKind::kIacResource, e.id, e.attributes));
+                               builder.AddEntity(sg, EntityKind::kIacResource, e.id, e.attributes));
     ids.push_back(id);
   }
   for (const auto& [f, t] : edges) {
-    FAULTLINE_RETURN_IF_ERROR(AddEdge(sg, ids[f], ids[t], EdgeKind::kDependsOn).status());
+    FAULTLINE_RETURN_IF_ERROR(builder.AddEdge(sg, ids[f], ids[t], EdgeKind::kDependsOn).status());
   }
   return report;
 }

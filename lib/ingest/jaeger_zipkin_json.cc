@@ -23,7 +23,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "faultline/internal/str_cat.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 #include "ingest/json_trace_common.h"
 #include "ingest/trace_parsers.h"
 

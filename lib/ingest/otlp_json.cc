@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "faultline/internal/str_cat.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 #include "ingest/json_trace_common.h"
 #include "ingest/trace_parsers.h"
 

@@ -16,7 +16,7 @@
 #include "faultline/v1/topology.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/descriptor.h"
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 
 namespace faultline {
 namespace {
@@ -345,7 +345,7 @@ class TopologyReader {
 
 }  // namespace
 
-absl::StatusOr<TopologyReport> ModelBuilder::AddTopology(const InputSource& source,
+absl::StatusOr<TopologyReport> AddTopology(ModelBuilder& builder, const InputSource& source,
                                                          const TopologyOptions& options) {
   FAULTLINE_ASSIGN_OR_RETURN(const std::string text, source.ReadAll());
   {
@@ -373,11 +373,11 @@ absl::StatusOr<TopologyReport> ModelBuilder::AddTopology(const InputSource& sour
   // Kind conflicts with entities other subgraphs hold are the last possible failure: check
   // them before changing anything.
   for (const PlannedEntity& e : plan.entities()) {
-    auto existing = FindEntity(e.id);
-    if (existing && EntityKindOf(*existing) != e.kind) {
+    auto existing = builder.FindEntity(e.id);
+    if (existing && builder.EntityKindOf(*existing) != e.kind) {
       return absl::FailedPreconditionError(internal::StrCat(
           source.name(), ": entity \"", e.id, "\" already exists as a ",
-          EntityKindName(EntityKindOf(*existing)), ", not a ", EntityKindName(e.kind)));
+          EntityKindName(builder.EntityKindOf(*existing)), ", not a ", EntityKindName(e.kind)));
     }
   }
   report.subgraph = options.subgraph;
@@ -391,13 +391,13 @@ absl::StatusOr<TopologyReport> ModelBuilder::AddTopology(const InputSource& sour
   if (!topology.environment().empty()) {
     sg_options.attributes.emplace_back("environment", topology.environment());
   }
-  FAULTLINE_ASSIGN_OR_RETURN(const SubgraphId sg, ReplaceSubgraph(report.subgraph, sg_options));
+  FAULTLINE_ASSIGN_OR_RETURN(const SubgraphId sg, builder.ReplaceSubgraph(report.subgraph, sg_options));
   absl::flat_hash_map<std::string, EntityId> ids;
   for (const PlannedEntity& e : plan.entities()) {
-    FAULTLINE_ASSIGN_OR_RETURN(ids[e.id], AddEntity(sg, e.kind, e.id, e.attributes));
+    FAULTLINE_ASSIGN_OR_RETURN(ids[e.id], builder.AddEntity(sg, e.kind, e.id, e.attributes));
   }
   for (const PlannedEdge& e : plan.edges()) {
-    FAULTLINE_RETURN_IF_ERROR(AddEdge(sg, ids.at(e.from), ids.at(e.to), e.kind).status());
+    FAULTLINE_RETURN_IF_ERROR(builder.AddEdge(sg, ids.at(e.from), ids.at(e.to), e.kind).status());
   }
   report.entities = plan.entities().size();
   report.edges = plan.edges().size();

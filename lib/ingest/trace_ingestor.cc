@@ -95,13 +95,32 @@ const absl::Status& TraceIngestor::status() const { return assembler_->status();
 
 std::size_t TraceIngestor::pending_traces() const { return assembler_->pending_traces(); }
 
-absl::StatusOr<TraceReport> ModelBuilder::AddTraces(const InputSource& source,
+absl::StatusOr<TraceReport> AddTraces(ModelBuilder& builder, const InputSource& source,
                                                     const TraceOptions& options) {
-  TraceIngestor ingestor(this, options);
+  TraceIngestor ingestor(&builder, options);
   auto report = ingestor.Add(source);
   ingestor.Finish();
   if (report.ok()) FAULTLINE_RETURN_IF_ERROR(ingestor.status());
   return report;
+}
+
+absl::StatusOr<TraceBatchReport> AddTraces(ModelBuilder& builder,
+                                           const std::vector<InputSource>& sources,
+                                           const TraceOptions& options) {
+  TraceBatchReport batch;
+  batch.files.reserve(sources.size());
+  TraceIngestor ingestor(&builder, options);
+  for (const InputSource& source : sources) {
+    auto report = ingestor.Add(source);
+    if (!report.ok()) {
+      ingestor.Finish();  // what was read stays in the model, as documented
+      return report.status();
+    }
+    batch.files.push_back(*std::move(report));
+  }
+  batch.summary = ingestor.Finish();
+  FAULTLINE_RETURN_IF_ERROR(ingestor.status());
+  return batch;
 }
 
 }  // namespace faultline

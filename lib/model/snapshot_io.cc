@@ -14,7 +14,7 @@
 #include <limits>
 
 #include "faultline/internal/str_cat.h"
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
 #include "faultline/model/snapshot.h"
 #include "faultline/version.h"
 #include "faultline/v1/snapshot.pb.h"

@@ -9,7 +9,7 @@
 #include <pybind11/stl.h>
 
 #include "absl/strings/str_cat.h"
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
 #include "faultline/iac/linker.h"
 #include "faultline/iac/terraform_graph.h"
 #include "faultline/iac/terraform_plan.h"
@@ -194,7 +194,7 @@ void RegisterIngest(py::module_& m) {
         TopologyOptions options;
         if (subgraph) options.subgraph = *subgraph;
         py::gil_scoped_release release;
-        return ValueOrThrow(b.AddTopology(input, options));
+        return ValueOrThrow(AddTopology(b, input, options));
       },
       py::arg("source"), py::arg("subgraph") = py::none(), py::arg("name") = py::none(),
       R"doc(Reads a topology JSON document and replaces its subgraph with it.
@@ -215,7 +215,7 @@ defaults to "topology/" + the document's name (or the file's stem).)doc");
         TerraformReport report;
         {
           py::gil_scoped_release release;
-          report = ValueOrThrow(b.AddTerraformState(input, options));
+          report = ValueOrThrow(AddTerraformState(b, input, options));
         }
         return TerraformReportToDict(report);
       },
@@ -238,7 +238,7 @@ enter the model. Returns what was built, including the changes since the previou
         TerraformPlanReport report;
         {
           py::gil_scoped_release release;
-          report = ValueOrThrow(b.AddTerraformPlan(input, options));
+          report = ValueOrThrow(AddTerraformPlan(b, input, options));
         }
         return TerraformPlanReportToDict(report);
       },
@@ -257,7 +257,7 @@ never enter the model. Returns the counts of each kind of change.)doc");
         LinkReport report;
         {
           py::gil_scoped_release release;
-          report = b.LinkInfrastructure();
+          report = LinkInfrastructure(b);
         }
         py::dict d;
         py::dict by_rule;
@@ -279,7 +279,7 @@ sides.)doc");
         if (py::isinstance<py::str>(links) || py::hasattr(links, "__fspath__")) {
           const std::string path = py::str(py::module_::import("os").attr("fspath")(links));
           out = ValueOrThrow(ReadLinkMapping(InputSource::FromFile(path)));
-          ThrowIfError(b.AddLinks(out));
+          ThrowIfError(AddLinks(b, out));
           return;
         }
         for (const py::handle& item : links) {
@@ -291,7 +291,7 @@ sides.)doc");
           if (d.contains("detail")) l.detail = py::str(d["detail"]).cast<std::string>();
           out.push_back(std::move(l));
         }
-        ThrowIfError(b.AddLinks(out));
+        ThrowIfError(AddLinks(b, out));
       },
       py::arg("links"),
       R"doc(Explicit links for what rules cannot infer: a list of {"from": id, "to": id,
@@ -332,22 +332,13 @@ holding such a list (or {"links": [...]}).)doc");
         } else {
           inputs.push_back(SourceFromPy(sources, name));
         }
-        std::vector<TraceReport> reports;
-        TraceSummary summary;
+        TraceBatchReport batch;
         {
           py::gil_scoped_release release;
-          TraceIngestor ingestor(&b, options);
-          for (const InputSource& input : inputs) {
-            auto report = ingestor.Add(input);
-            if (!report.ok()) {
-              ingestor.Finish();  // what was read stays in the model
-              ThrowIfError(report.status());
-            }
-            reports.push_back(*std::move(report));
-          }
-          summary = ingestor.Finish();
-          ThrowIfError(ingestor.status());
+          batch = ValueOrThrow(AddTraces(b, inputs, options));
         }
+        const std::vector<TraceReport>& reports = batch.files;
+        const TraceSummary& summary = batch.summary;
         py::dict out = TraceReportToDict(reports.front());
         if (many) {
           py::list files;

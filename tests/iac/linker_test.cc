@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "faultline/iac/linker.h"
+#include "faultline/iac/terraform_graph.h"
+#include "faultline/ingest/trace_ingestor.h"
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
@@ -37,9 +39,9 @@ const char kState[] = R"({
 
 TEST(LinkerTest, TracedDatabaseAndServiceLinkToTheirResourcesWithTheRuleRecorded) {
   ModelBuilder b;
-  ASSERT_TRUE(b.AddTraces(InputSource::FromFile(kTraces + "canonical.otlp.json")).ok());
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(kState, "data.tfstate")).ok());
-  const LinkReport report = b.LinkInfrastructure();
+  ASSERT_TRUE(AddTraces(b, InputSource::FromFile(kTraces + "canonical.otlp.json")).ok());
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kState, "data.tfstate")).ok());
+  const LinkReport report = LinkInfrastructure(b);
   EXPECT_EQ(report.links_by_rule.at("endpoint"), 1u);
   EXPECT_EQ(report.links_by_rule.at("k8s"), 1u);
   auto snap = b.Freeze();
@@ -75,16 +77,16 @@ TEST(LinkerTest, TracedDatabaseAndServiceLinkToTheirResourcesWithTheRuleRecorded
 
 TEST(LinkerTest, RelinkingReplacesTheRuleLinksAndMappingsAreExplicit) {
   ModelBuilder b;
-  ASSERT_TRUE(b.AddTraces(InputSource::FromFile(kTraces + "canonical.otlp.json")).ok());
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(kState, "data.tfstate")).ok());
-  b.LinkInfrastructure();
-  const LinkReport again = b.LinkInfrastructure();
+  ASSERT_TRUE(AddTraces(b, InputSource::FromFile(kTraces + "canonical.otlp.json")).ok());
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kState, "data.tfstate")).ok());
+  LinkInfrastructure(b);
+  const LinkReport again = LinkInfrastructure(b);
   EXPECT_EQ(again.links_by_rule.at("endpoint"), 1u);
-  ASSERT_TRUE(b.AddLinks({{"service:shipping", "tf:data:aws_db_instance.reports", "uses",
+  ASSERT_TRUE(AddLinks(b, {{"service:shipping", "tf:data:aws_db_instance.reports", "uses",
                            "team knowledge"}})
                   .ok());
-  EXPECT_FALSE(b.AddLinks({{"service:shipping", "", "uses", ""}}).ok());
-  EXPECT_EQ(b.AddLinks({{"a", "b", "teleports", ""}}).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(AddLinks(b, {{"service:shipping", "", "uses", ""}}).ok());
+  EXPECT_EQ(AddLinks(b, {{"a", "b", "teleports", ""}}).code(), absl::StatusCode::kInvalidArgument);
   auto snap = b.Freeze();
   ASSERT_TRUE(snap.ok());
   auto shipping = snap->Find("service:shipping");
@@ -149,9 +151,9 @@ std::string Spans() {
 
 TEST(LinkerTest, FunctionsByResourceIdAndWorkloadsByTheirServiceNameEnvironment) {
   ModelBuilder b;
-  ASSERT_TRUE(b.AddTraces(InputSource::FromBytes(Spans(), "spans.json")).ok());
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(kWorkloads, "w.tfstate")).ok());
-  const LinkReport report = b.LinkInfrastructure();
+  ASSERT_TRUE(AddTraces(b, InputSource::FromBytes(Spans(), "spans.json")).ok());
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kWorkloads, "w.tfstate")).ok());
+  const LinkReport report = LinkInfrastructure(b);
   EXPECT_EQ(report.links_by_rule.count("function"), 1u);
   EXPECT_EQ(report.links_by_rule.count("env"), 1u);
   auto snap = b.Freeze();

@@ -92,7 +92,7 @@ Snapshot Freeze(const ModelBuilder& b) {
 
 TEST(TerraformGraphTest, StackAndModulesBecomeNestedSubgraphsWithInstances) {
   ModelBuilder b;
-  auto report = b.AddTerraformState(InputSource::FromBytes(kNetwork, "network.tfstate"));
+  auto report = AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate"));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->stack, "network");
   EXPECT_EQ(report->instances, 3u);
@@ -116,7 +116,7 @@ TEST(TerraformGraphTest, StackAndModulesBecomeNestedSubgraphsWithInstances) {
 
 TEST(TerraformGraphTest, DependenciesAreReducedToDirectEdgesBetweenInstances) {
   ModelBuilder b;
-  auto report = b.AddTerraformState(InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
+  auto report = AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
                                                            "data.tfstate"));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->transitive_dependencies_removed, 1u);
@@ -136,10 +136,10 @@ TEST(TerraformGraphTest, PlacementFollowsZonesAndSubnetsAcrossStacksInEitherOrde
     auto load_network = [&] {
       TerraformOptions o;
       o.backend = "s3://acme/network.tfstate";
-      ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(kNetwork, "network.tfstate"), o).ok());
+      ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate"), o).ok());
     };
     auto load_data = [&] {
-      ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
+      ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
                                                              "data.tfstate"))
                       .ok());
     };
@@ -175,7 +175,7 @@ TEST(TerraformGraphTest, PlacementFollowsZonesAndSubnetsAcrossStacksInEitherOrde
 
 TEST(TerraformGraphTest, ARemoteStateWhoseProducerIsNotLoadedIsReportedNotFatal) {
   ModelBuilder b;
-  auto report = b.AddTerraformState(InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
+  auto report = AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
                                                            "data.tfstate"));
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_EQ(report->unresolved_remote_states.size(), 1u);
@@ -186,12 +186,12 @@ TEST(TerraformGraphTest, ARemoteStateWhoseProducerIsNotLoadedIsReportedNotFatal)
 
 TEST(TerraformGraphTest, ANewerSerialYieldsChangeEventsWithoutSecrets) {
   ModelBuilder b;
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(DataStack(31, "db.r6g.large", false),
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(31, "db.r6g.large", false),
                                                          "data.tfstate"))
                   .ok());
   TerraformOptions o;
   o.seen_at_ns = 1'700'000'000'000'000'000;
-  auto report = b.AddTerraformState(
+  auto report = AddTerraformState(b, 
       InputSource::FromBytes(DataStack(32, "db.r6g.xlarge", true), "data.tfstate"), o);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->previous_serial, 31u);
@@ -215,7 +215,7 @@ TEST(TerraformGraphTest, ANewerSerialYieldsChangeEventsWithoutSecrets) {
 
 TEST(TerraformGraphTest, NoSecretValueReachesTheSnapshotBytes) {
   ModelBuilder b;
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
                                                          "data.tfstate"))
                   .ok());
   const std::string bytes = Freeze(b).Serialize();
@@ -225,12 +225,12 @@ TEST(TerraformGraphTest, NoSecretValueReachesTheSnapshotBytes) {
 
 TEST(TerraformGraphTest, ReloadingAStackLeavesOtherStacksUntouched) {
   ModelBuilder b;
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(kNetwork, "network.tfstate")).ok());
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate")).ok());
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
                                                          "data.tfstate"))
                   .ok());
   const Snapshot before = Freeze(b);
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(DataStack(2, "db.r6g.large", true),
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(2, "db.r6g.large", true),
                                                          "data.tfstate"))
                   .ok());
   const Snapshot after = Freeze(b);
@@ -248,9 +248,9 @@ TEST(TerraformGraphTest, ReloadingAStackLeavesOtherStacksUntouched) {
 
 TEST(TerraformGraphTest, BadStateLeavesTheBuilderUnchanged) {
   ModelBuilder b;
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromBytes(kNetwork, "network.tfstate")).ok());
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate")).ok());
   const std::string before = Freeze(b).Serialize();
-  EXPECT_FALSE(b.AddTerraformState(InputSource::FromBytes("{\"version\": 4, \"resources\": [",
+  EXPECT_FALSE(AddTerraformState(b, InputSource::FromBytes("{\"version\": 4, \"resources\": [",
                                                           "network.tfstate"))
                    .ok());
   EXPECT_EQ(Freeze(b).Serialize(), before);

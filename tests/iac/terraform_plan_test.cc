@@ -1,6 +1,7 @@
 // ParseTerraformPlan() and ModelBuilder::AddTerraformPlan(): planned changes with their
 // filtered attributes, the configuration's direct references, the "plan/STACK" subgraph,
 // and secrets kept out of the plan, the model and the errors.
+#include "faultline/iac/terraform_graph.h"
 #include "faultline/iac/terraform_plan.h"
 
 #include <algorithm>
@@ -282,8 +283,8 @@ TEST(TerraformPlanTest, RejectsBadInput) {
 
 TEST(TerraformPlanGraphTest, BuildsThePlanSubgraphOverTheStateEntities) {
   ModelBuilder b;
-  ASSERT_TRUE(b.AddTerraformState(InputSource::FromFile(DataPath("data.tfstate"))).ok());
-  auto report = b.AddTerraformPlan(InputSource::FromFile(DataPath("data.plan.json")));
+  ASSERT_TRUE(AddTerraformState(b, InputSource::FromFile(DataPath("data.tfstate"))).ok());
+  auto report = AddTerraformPlan(b, InputSource::FromFile(DataPath("data.plan.json")));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->stack, "data");
   EXPECT_EQ(report->subgraph, "plan/data");
@@ -340,18 +341,18 @@ TEST(TerraformPlanGraphTest, BuildsThePlanSubgraphOverTheStateEntities) {
 
 TEST(TerraformPlanGraphTest, ReloadingReplacesThePlanAndFailuresChangeNothing) {
   ModelBuilder b;
-  ASSERT_TRUE(b.AddTerraformPlan(InputSource::FromFile(DataPath("data.plan.json"))).ok());
+  ASSERT_TRUE(AddTerraformPlan(b, InputSource::FromFile(DataPath("data.plan.json"))).ok());
   auto db = b.FindEntity("tf:data:aws_db_instance.orders");
   ASSERT_TRUE(db.has_value());
   ASSERT_NE(Get(b.EntityAttributes(*db), "plan.actions"), nullptr);
   const std::uint64_t generation = b.generation();
 
-  auto bad = b.AddTerraformPlan(
+  auto bad = AddTerraformPlan(b, 
       InputSource::FromBytes("{\"format_version\": \"2.0\"}", "data.plan.json"));
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(b.generation(), generation);
 
-  auto empty = b.AddTerraformPlan(
+  auto empty = AddTerraformPlan(b, 
       InputSource::FromBytes(R"({"format_version": "1.2", "resource_changes": []})", "x.json"),
       TerraformOptions{"data"});
   ASSERT_TRUE(empty.ok()) << empty.status();

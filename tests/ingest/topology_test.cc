@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
 #include "faultline/ingest/topology.h"
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
@@ -92,7 +92,7 @@ bool HasEdge(const Snapshot& s, const std::string& from, const std::string& to, 
 
 TEST(TopologyTest, ShopDocumentCreatesEveryEntityOfItsSubgraph) {
   ModelBuilder builder;
-  const TopologyReport report = Must(builder.AddTopology(Json(kShopJson)));
+  const TopologyReport report = Must(AddTopology(builder, Json(kShopJson)));
   EXPECT_EQ(report.subgraph, "topology/shop");
   EXPECT_EQ(report.services, 3u);
   EXPECT_EQ(report.entities, std::size(kShopEntities));
@@ -120,7 +120,7 @@ TEST(TopologyTest, ShopDocumentCreatesEveryEntityOfItsSubgraph) {
 
 TEST(TopologyTest, DependencyKindsDefaultByTargetKind) {
   ModelBuilder builder;
-  Must(builder.AddTopology(Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
   const Snapshot s = Must(builder.Freeze());
   const std::string g = "topology/shop";
   EXPECT_TRUE(HasEdge(s, "service:frontend", "service:checkout", EdgeKind::kCalls, g));
@@ -136,7 +136,7 @@ TEST(TopologyTest, DependencyKindsDefaultByTargetKind) {
 
 TEST(TopologyTest, ExplicitDependencyKindOverridesTheDefault) {
   ModelBuilder builder;
-  Must(builder.AddTopology(Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
   const Snapshot s = Must(builder.Freeze());
   EXPECT_TRUE(HasEdge(s, "service:frontend", "service:cart", EdgeKind::kAsync, "topology/shop"));
   EXPECT_FALSE(HasEdge(s, "service:frontend", "service:cart", EdgeKind::kCalls, "topology/shop"));
@@ -144,7 +144,7 @@ TEST(TopologyTest, ExplicitDependencyKindOverridesTheDefault) {
 
 TEST(TopologyTest, EntryPointsCallTheirService) {
   ModelBuilder builder;
-  Must(builder.AddTopology(Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
   const Snapshot s = Must(builder.Freeze());
   for (const char* id : {"entry_point:frontend/GET /", "entry_point:frontend/POST /cart"}) {
     EXPECT_TRUE(HasEdge(s, id, "service:frontend", EdgeKind::kCalls, "topology/shop")) << id;
@@ -156,7 +156,7 @@ TEST(TopologyTest, EntryPointsCallTheirService) {
 
 TEST(TopologyTest, HostsZonesAndRegionsFormARunsOnChain) {
   ModelBuilder builder;
-  Must(builder.AddTopology(Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
   const Snapshot s = Must(builder.Freeze());
   const std::string g = "topology/shop";
   EXPECT_TRUE(HasEdge(s, "service:frontend", "node:host-a", EdgeKind::kRunsOn, g));
@@ -191,8 +191,8 @@ TEST(TopologyTest, SnakeCaseKeysAreAcceptedLikeCamelCase) {
   }
   ModelBuilder camel_builder;
   ModelBuilder snake_builder;
-  Must(camel_builder.AddTopology(Json(kShopJson)));
-  Must(snake_builder.AddTopology(Json(snake)));
+  Must(AddTopology(camel_builder, Json(kShopJson)));
+  Must(AddTopology(snake_builder, Json(snake)));
   EXPECT_EQ(Must(snake_builder.Freeze()).Serialize(), Must(camel_builder.Freeze()).Serialize());
 }
 
@@ -206,7 +206,7 @@ TEST(TopologyTest, KindPrefixSelectsATargetWhoseNameTwoKindsShare) {
     "databases": [{"name": "orders"}]
   })json";
   ModelBuilder builder;
-  Must(builder.AddTopology(Json(json)));
+  Must(AddTopology(builder, Json(json)));
   const Snapshot s = Must(builder.Freeze());
   const std::string g = "topology/shared-names";
   EXPECT_TRUE(HasEdge(s, "service:api", "database:orders", EdgeKind::kUses, g));
@@ -222,7 +222,7 @@ TEST(TopologyTest, DuplicateDependencyGivesAWarningAndOneEdge) {
     ]
   })json";
   ModelBuilder builder;
-  const TopologyReport report = Must(builder.AddTopology(Json(json)));
+  const TopologyReport report = Must(AddTopology(builder, Json(json)));
   EXPECT_FALSE(report.warnings.empty());
   EXPECT_EQ(report.edges, 1u);
   const Snapshot s = Must(builder.Freeze());
@@ -233,7 +233,7 @@ TEST(TopologyTest, OptionsSubgraphOverridesTheDocumentName) {
   ModelBuilder builder;
   TopologyOptions options;
   options.subgraph = "topology/custom";
-  const TopologyReport report = Must(builder.AddTopology(Json(kShopJson), options));
+  const TopologyReport report = Must(AddTopology(builder, Json(kShopJson), options));
   EXPECT_EQ(report.subgraph, "topology/custom");
   EXPECT_EQ(builder.SubgraphIds(), std::vector<std::string>{"topology/custom"});
 }
@@ -246,7 +246,7 @@ TEST(TopologyTest, DocumentWithoutNameUsesTheFileStem) {
     out << R"json({"services": [{"name": "picker"}]})json";
   }
   ModelBuilder builder;
-  const TopologyReport report = Must(builder.AddTopology(InputSource::FromFile(path)));
+  const TopologyReport report = Must(AddTopology(builder, InputSource::FromFile(path)));
   EXPECT_EQ(report.subgraph, "topology/warehouse");
   EXPECT_TRUE(builder.FindSubgraph("topology/warehouse").has_value());
   std::filesystem::remove(path);
@@ -254,12 +254,12 @@ TEST(TopologyTest, DocumentWithoutNameUsesTheFileStem) {
 
 TEST(TopologyTest, ReAddingTheSameTopologyReplacesItsSubgraph) {
   ModelBuilder builder;
-  Must(builder.AddTopology(Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
   const std::size_t entities = builder.entity_count();
   const std::size_t edges = builder.edge_count();
   const std::string first = Must(builder.Freeze()).Serialize();
 
-  const TopologyReport again = Must(builder.AddTopology(Json(kShopJson)));
+  const TopologyReport again = Must(AddTopology(builder, Json(kShopJson)));
   EXPECT_EQ(again.edges, 16u);
   EXPECT_EQ(builder.entity_count(), entities);
   EXPECT_EQ(builder.edge_count(), edges);
@@ -273,12 +273,12 @@ TEST(TopologyTest, ReAddingTheSameTopologyReplacesItsSubgraph) {
 
 TEST(TopologyTest, ReAddingAChangedTopologyDropsWhatItNoLongerHolds) {
   ModelBuilder builder;
-  Must(builder.AddTopology(Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
   const std::string smaller = R"json({
     "name": "shop",
     "services": [{"name": "frontend", "dependsOn": [{"target": "checkout"}]}, {"name": "checkout"}]
   })json";
-  const TopologyReport report = Must(builder.AddTopology(Json(smaller)));
+  const TopologyReport report = Must(AddTopology(builder, Json(smaller)));
   EXPECT_EQ(report.services, 2u);
   EXPECT_EQ(report.edges, 1u);
   const Snapshot s = Must(builder.Freeze());
@@ -294,8 +294,8 @@ TEST(TopologyTest, OtherSubgraphsAreUntouched) {
   const EntityId f = Must(builder.AddEntity(traces, EntityKind::kService, "service:frontend"));
   const EntityId x = Must(builder.AddEntity(traces, EntityKind::kService, "service:x"));
   Must(builder.AddEdge(traces, f, x, EdgeKind::kCalls));
-  Must(builder.AddTopology(Json(kShopJson)));
-  Must(builder.AddTopology(Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
   const Snapshot s = Must(builder.Freeze());
   EXPECT_EQ(MemberIds(s, "traces/prod"),
             (std::vector<std::string>{"service:frontend", "service:x"}));
@@ -315,7 +315,7 @@ absl::Status ExpectRejectedWithoutChange(ModelBuilder& builder, const InputSourc
   const std::vector<std::string> subgraphs = builder.SubgraphIds();
   const std::size_t entities = builder.entity_count();
   const std::size_t edges = builder.edge_count();
-  const auto result = builder.AddTopology(source);
+  const auto result = AddTopology(builder, source);
   EXPECT_TRUE(HasCode(result, code));
   EXPECT_EQ(builder.SubgraphIds(), subgraphs);
   EXPECT_EQ(builder.entity_count(), entities);
@@ -333,7 +333,7 @@ TEST(TopologyTest, UnknownDependencyTargetIsInvalidArgumentNamingTheFieldPath) {
     ]
   })json";
   ModelBuilder builder;
-  Must(builder.AddTopology(Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
   const absl::Status status = ExpectRejectedWithoutChange(builder, Json(json, "deps.json"),
                                                           absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(MessageContains(status, "nowhere"));
@@ -359,7 +359,7 @@ TEST(TopologyTest, UnknownHostIsAnErrorNamingTheHost) {
 TEST(TopologyTest, MalformedJsonIsInvalidArgumentNamingSourceAndLine) {
   const std::string json = "{\n  \"name\": \"broken\",\n  \"services\": [{\"name\": \"a\",, }]\n}\n";
   ModelBuilder builder;
-  Must(builder.AddTopology(Json(kShopJson)));
+  Must(AddTopology(builder, Json(kShopJson)));
   const absl::Status status = ExpectRejectedWithoutChange(builder, Json(json, "broken.json"),
                                                           absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(MessageContains(status, "broken.json"));
@@ -443,7 +443,7 @@ std::string BoutiquePath() {
 TEST(TopologyTest, OnlineBoutiqueDatasetLoads) {
   if (!std::filesystem::exists(BoutiquePath())) GTEST_SKIP() << BoutiquePath() << " absent";
   ModelBuilder builder;
-  const TopologyReport report = Must(builder.AddTopology(InputSource::FromFile(BoutiquePath())));
+  const TopologyReport report = Must(AddTopology(builder, InputSource::FromFile(BoutiquePath())));
   EXPECT_EQ(report.subgraph, "topology/online-boutique");
   EXPECT_EQ(report.services, 10u);
   EXPECT_EQ(report.entities, 26u);

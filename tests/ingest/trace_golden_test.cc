@@ -44,7 +44,7 @@ Snapshot Build(const std::string& file, TraceFormat format = TraceFormat::kAuto,
   TraceOptions options;
   options.format = format;
   options.csv = mapping;
-  auto report = builder.AddTraces(InputSource::FromFile(kTraces + file), options);
+  auto report = AddTraces(builder, InputSource::FromFile(kTraces + file), options);
   EXPECT_TRUE(report.ok()) << file << ": " << report.status();
   if (report.ok()) {
     EXPECT_EQ(report->rejected_total(), 0u) << file;
@@ -133,7 +133,7 @@ TEST(TraceGoldenTest, NezhaCaptureBuildsOnlineBoutiquesCallGraph) {
   auto format = ParseTraceFormat("nezha", &options.csv);
   ASSERT_TRUE(format.ok());
   options.format = *format;
-  auto report = builder.AddTraces(InputSource::FromFile(file), options);
+  auto report = AddTraces(builder, InputSource::FromFile(file), options);
   if (!report.ok() && report.status().code() == absl::StatusCode::kNotFound) {
     GTEST_SKIP() << "shared datasets not present: " << report.status();
   }

@@ -35,7 +35,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
+#include "absl/status/status.h"
+#include "faultline/model/model_builder.h"
 
 namespace faultline {
 
@@ -64,6 +66,19 @@ struct MappingLink {
 // name the source and the line:column, and the entry; unknown keys are errors too, since a
 // misspelt "form" would otherwise make a link silently vanish.
 absl::StatusOr<std::vector<MappingLink>> ReadLinkMapping(const InputSource& source);
+
+// LinkInfrastructure()
+//
+// Rebuilds the cross links between traced entities and IaC resources from the rules of
+// iac/linker.h (link set "iac_traces"), over everything loaded so far; call it again
+// after loading more. Reports what stayed unlinked on both sides. O(entities).
+LinkReport LinkInfrastructure(ModelBuilder& builder);
+
+// AddLinks()
+//
+// Explicit links for what rules cannot infer (link set "mapping"). kInvalidArgument for
+// an empty id or an unknown edge kind, naming the entry; nothing is added then.
+absl::Status AddLinks(ModelBuilder& builder, const std::vector<MappingLink>& links);
 
 }  // namespace faultline
 

@@ -24,6 +24,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "faultline/iac/terraform_plan.h"
+#include "faultline/io/source.h"
+#include "faultline/model/model_builder.h"
+
 namespace faultline {
 
 // TerraformOptions
@@ -68,6 +73,33 @@ struct TerraformReport {
   std::size_t sensitive_attributes_dropped = 0;
   std::vector<std::string> warnings;
 };
+
+// AddTerraformState()
+//
+// Reads one Terraform/OpenTofu state (raw v4 or `terraform show -json`) and replaces its
+// stack's subgraphs with it (see iac/terraform_graph.h for what the graph holds). Secrets
+// never enter the model. Errors as ParseTerraformState() (iac/terraform_state.h); the
+// builder is unchanged on error. O(size of the state + instances x dependencies).
+absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const InputSource& source,
+                                                  const TerraformOptions& options = {});
+
+// AddTerraformPlan()
+//
+// Reads plan JSON (`terraform show -json PLANFILE`, see iac/terraform_plan.h) for
+// what-if analysis and replaces subgraph "plan/<stack>" (kind "plan"; the stack from
+// `options.stack`, else from the file name as for state) with one entity per planned
+// create, update, delete or replacement: id "tf:<stack>:<address>", the same entity as
+// the state's (kind iac_resource; a create makes a new one), with attributes tf.type,
+// tf.name, tf.mode, tf.address, "plan.actions" ("update", "delete,create"),
+// "plan.changed" (the changed attribute keys, comma-joined), "plan.action_reason" and the
+// kept planned values (the values before, for a delete), merged into the entity's. No-op
+// and read changes make no entity (counted as skipped). The configuration's references
+// become depends_on edges between the planned instances whose both ends are in the plan.
+// Secrets never enter the model. Errors as ParseTerraformPlan(), and kFailedPrecondition
+// when an id exists with another kind; the builder is unchanged on error. O(size of the
+// plan + references x instances).
+absl::StatusOr<TerraformPlanReport> AddTerraformPlan(ModelBuilder& builder, const InputSource& source,
+                                                     const TerraformOptions& options = {});
 
 }  // namespace faultline
 

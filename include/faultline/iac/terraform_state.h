@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
 #include "faultline/model/entity.h"
 
 namespace faultline {

@@ -18,6 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "faultline/io/source.h"
+#include "faultline/model/model_builder.h"
+
 namespace faultline {
 
 // TopologyOptions
@@ -36,6 +40,15 @@ struct TopologyReport {
   std::size_t implicit_zones = 0;    // zones referenced without being declared
   std::vector<std::string> warnings; // non-fatal findings (e.g. duplicate dependencies)
 };
+
+// AddTopology()
+//
+// Reads a topology JSON document (faultline.v1.Topology) and replaces its subgraph with
+// it. Returns kInvalidArgument naming the source, line and column for malformed JSON,
+// and the field path for schema errors (unknown field, wrong type, unknown dependency
+// target, unknown host); the builder is unchanged on error. O(size of the document).
+absl::StatusOr<TopologyReport> AddTopology(ModelBuilder& builder, const InputSource& source,
+                                           const TopologyOptions& options = {});
 
 }  // namespace faultline
 

@@ -14,8 +14,9 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
 #include "faultline/ingest/traces.h"
+#include "faultline/model/model_builder.h"
 
 namespace faultline {
 
@@ -74,6 +75,34 @@ class TraceIngestor {
 // and "rcaeval" (which also set `mapping`, when non-null). kInvalidArgument listing the
 // names otherwise.
 absl::StatusOr<TraceFormat> ParseTraceFormat(std::string_view name, CsvMapping* mapping);
+
+// AddTraces()
+//
+// Reads one trace source (any supported format, gzip/zstd transparently) into the
+// "traces/ENV" subgraphs and analyses all of its traces (see ingest/trace_ingestor.h;
+// use the overload below or a TraceIngestor for several files whose traces span file
+// boundaries).
+// Returns the source's accounting: spans read, accepted, rejected by reason, the first
+// errors with file and line or offset. Errors as TraceIngestor::Add().
+absl::StatusOr<TraceReport> AddTraces(ModelBuilder& builder, const InputSource& source,
+                                      const TraceOptions& options = {});
+
+// TraceBatchReport: what AddTraces() made of several sources read as one stream.
+struct TraceBatchReport {
+  std::vector<TraceReport> files;  // one per source, in order
+  TraceSummary summary;            // the assembler's summary over all of them
+};
+
+// AddTraces() (several sources)
+//
+// Reads `sources` in order through one TraceIngestor, so a trace whose spans are split
+// across files is assembled whole, then analyses every pending trace. Returns each
+// source's accounting and the cumulative summary. On an error the status names the source
+// that failed; spans of the sources read before it (and of it, up to the error) stay in
+// the model, as with TraceIngestor. O(total size of the sources).
+absl::StatusOr<TraceBatchReport> AddTraces(ModelBuilder& builder,
+                                           const std::vector<InputSource>& sources,
+                                           const TraceOptions& options = {});
 
 }  // namespace faultline
 

@@ -26,12 +26,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "faultline/ingest/source.h"
-#include "faultline/ingest/topology.h"
-#include "faultline/ingest/traces.h"
-#include "faultline/iac/linker.h"
-#include "faultline/iac/terraform_graph.h"
-#include "faultline/iac/terraform_plan.h"
 #include "faultline/model/edge.h"
 #include "faultline/model/entity.h"
 #include "faultline/model/windowed_stats.h"
@@ -91,8 +85,10 @@ struct Neighbor {
 // ModelBuilder
 //
 // Copyable (a copy is an independent builder) and movable. Not thread-safe: one writer at
-// a time. Ingestion methods (AddTopology, and in later modules AddTraces,
-// AddTerraformState) are defined by the ingest modules.
+// a time. The builder knows no input format: readers live in the modules above it and
+// write through this interface (AddTraces() in ingest/trace_ingestor.h, AddTopology() in
+// ingest/topology.h, AddTerraformState() / AddTerraformPlan() in iac/terraform_graph.h,
+// LinkInfrastructure() / AddLinks() in iac/linker.h).
 class ModelBuilder {
  public:
   explicit ModelBuilder(ModelOptions options = {});
@@ -212,67 +208,6 @@ class ModelBuilder {
 
   // ClearCrossLinks(): removes every link of `link_set`.
   void ClearCrossLinks(std::string_view link_set);
-
-  // --- Ingestion (implemented by the ingest modules) -----------------------------------
-
-  // AddTopology()
-  //
-  // Reads a topology JSON document (faultline.v1.Topology) and replaces its subgraph with
-  // it. Returns kInvalidArgument naming the source, line and column for malformed JSON,
-  // and the field path for schema errors (unknown field, wrong type, unknown dependency
-  // target, unknown host); the builder is unchanged on error. O(size of the document).
-  absl::StatusOr<TopologyReport> AddTopology(const InputSource& source,
-                                             const TopologyOptions& options = {});
-
-  // AddTraces()
-  //
-  // Reads one trace source (any supported format, gzip/zstd transparently) into the
-  // "traces/ENV" subgraphs and analyses all of its traces (see ingest/trace_ingestor.h;
-  // use a TraceIngestor to stream several files whose traces span file boundaries).
-  // Returns the source's accounting: spans read, accepted, rejected by reason, the first
-  // errors with file and line or offset. Errors as TraceIngestor::Add().
-  absl::StatusOr<TraceReport> AddTraces(const InputSource& source,
-                                        const TraceOptions& options = {});
-
-  // AddTerraformState()
-  //
-  // Reads one Terraform/OpenTofu state (raw v4 or `terraform show -json`) and replaces its
-  // stack's subgraphs with it (see iac/terraform_graph.h for what the graph holds). Secrets
-  // never enter the model. Errors as ParseTerraformState() (iac/terraform_state.h); the
-  // builder is unchanged on error. O(size of the state + instances x dependencies).
-  absl::StatusOr<TerraformReport> AddTerraformState(const InputSource& source,
-                                                    const TerraformOptions& options = {});
-
-  // AddTerraformPlan()
-  //
-  // Reads plan JSON (`terraform show -json PLANFILE`, see iac/terraform_plan.h) for
-  // what-if analysis and replaces subgraph "plan/<stack>" (kind "plan"; the stack from
-  // `options.stack`, else from the file name as for state) with one entity per planned
-  // create, update, delete or replacement: id "tf:<stack>:<address>", the same entity as
-  // the state's (kind iac_resource; a create makes a new one), with attributes tf.type,
-  // tf.name, tf.mode, tf.address, "plan.actions" ("update", "delete,create"),
-  // "plan.changed" (the changed attribute keys, comma-joined), "plan.action_reason" and the
-  // kept planned values (the values before, for a delete), merged into the entity's. No-op
-  // and read changes make no entity (counted as skipped). The configuration's references
-  // become depends_on edges between the planned instances whose both ends are in the plan.
-  // Secrets never enter the model. Errors as ParseTerraformPlan(), and kFailedPrecondition
-  // when an id exists with another kind; the builder is unchanged on error. O(size of the
-  // plan + references x instances).
-  absl::StatusOr<TerraformPlanReport> AddTerraformPlan(const InputSource& source,
-                                                       const TerraformOptions& options = {});
-
-  // LinkInfrastructure()
-  //
-  // Rebuilds the cross links between traced entities and IaC resources from the rules of
-  // iac/linker.h (link set "iac_traces"), over everything loaded so far; call it again
-  // after loading more. Reports what stayed unlinked on both sides. O(entities).
-  LinkReport LinkInfrastructure();
-
-  // AddLinks()
-  //
-  // Explicit links for what rules cannot infer (link set "mapping"). kInvalidArgument for
-  // an empty id or an unknown edge kind, naming the entry; nothing is added then.
-  absl::Status AddLinks(const std::vector<MappingLink>& links);
 
   // --- Inspection and freezing ---------------------------------------------------------
 

@@ -2,7 +2,7 @@
 // ReadJsonStream: values of every type, escapes, exact integers, type mismatches that
 // consume nothing, syntax errors with their offsets, the depth limit, the JSON Lines /
 // document layouts, and arbitrary bytes.
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 
 #include <cstdint>
 #include <limits>

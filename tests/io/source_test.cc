@@ -1,6 +1,6 @@
 // Tests of InputSource, ReadFileToString() and LineColumnAt(): what ingesters read and how
 // their errors locate a byte.
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
 
 #include <fstream>
 #include <string>

@@ -1,4 +1,4 @@
-// faultline/ingest/source.h
+// faultline/io/source.h
 //
 // InputSource: where an ingester reads from (a file or bytes in memory) and the name that
 // its error messages use.

@@ -1,5 +1,5 @@
 // InputSource and file reading.
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

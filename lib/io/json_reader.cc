@@ -1,5 +1,5 @@
 // JsonReader: a pull reader over JSON text, and JSON Lines / document stream reading.
-#include "ingest/json_reader.h"
+#include "io/json_reader.h"
 
 #include <charconv>
 #include <cmath>

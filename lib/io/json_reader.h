@@ -34,7 +34,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "faultline/ingest/source.h"
+#include "faultline/io/source.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
