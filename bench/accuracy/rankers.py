@@ -14,7 +14,6 @@ Reference rankers (never faultline's default, DESIGN "Causal traversal and ranki
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
@@ -22,11 +21,11 @@ from typing import Dict, List, Optional, Set, Tuple
 import networkx as nx
 import numpy as np
 
+import faultline
+
 # Entities that can be a root cause (operations and entry points are symptoms' places).
 CANDIDATE_KINDS = {"service", "instance", "database", "queue", "external", "node", "zone",
                    "iac_resource"}
-# Edges a request's trouble can travel along, from dependent to dependency.
-DEPENDENCY_KINDS = {"calls", "uses", "async", "runs_on", "depends_on"}
 
 
 @dataclass
@@ -38,48 +37,20 @@ class Context:
     graph: Optional[nx.DiGraph] = None  # dependent -> dependency, all kinds
 
 
-def _stat(s: Optional[dict], key: str) -> float:
-    if not s:
-        return float("nan")
-    v = s.get(key)
-    return float("nan") if v is None else float(v)
-
-
-def anomaly(window: Optional[dict], baseline: Optional[dict]) -> float:
-    """How much worse an entity's own requests are in the window than in the baseline: the
-    log-ratio of p90 latency and of median self time, and the rise in error rate. Entities
-    without requests in the window score 0."""
-    if not window or not window.get("requests"):
-        return 0.0
-    score = 0.0
-    lat_w, lat_b = _stat(window, "latency_p90_ms"), _stat(baseline, "latency_p90_ms")
-    if not math.isnan(lat_w) and not math.isnan(lat_b):
-        score += max(0.0, math.log((lat_w + 1.0) / (lat_b + 1.0)))
-    self_w, self_b = _stat(window, "self_time_p50_ms"), _stat(baseline, "self_time_p50_ms")
-    if not math.isnan(self_w) and not math.isnan(self_b):
-        score += 0.5 * max(0.0, math.log((self_w + 0.5) / (self_b + 0.5)))
-    err_w = _stat(window, "error_rate")
-    err_b = _stat(baseline, "error_rate")
-    if not math.isnan(err_w):
-        score += 5.0 * max(0.0, err_w - (0.0 if math.isnan(err_b) else err_b))
-    return score
-
-
 def prepare(snapshot, window: Tuple[int, int], baseline: Tuple[int, int]) -> Context:
+    """The dependency graph (edges a fault can travel along) and the trace anomaly of every
+    candidate and entry point with statistics, both from faultline's signals module."""
     ctx = Context(snapshot, window, baseline)
     g = nx.DiGraph()
     edges = snapshot.edges()
+    dependency = set(faultline.dependency_kinds())
     for s, t, k in zip(edges.source, edges.target, edges.kind):
-        if k in DEPENDENCY_KINDS:
+        if k in dependency:
             g.add_edge(s, t)
     ctx.graph = g
-    for kind in CANDIDATE_KINDS | {"entry_point"}:
-        for entity in snapshot.entities_of_kind(kind):
-            w = snapshot.entity_stats(entity, window[0], window[1])
-            if w is None:
-                continue
-            b = snapshot.entity_stats(entity, baseline[0], baseline[1])
-            ctx.scores[entity] = anomaly(w, b)
+    scored = faultline.trace_anomalies(snapshot, window, baseline)
+    wanted = scored["kind"].isin(CANDIDATE_KINDS | {"entry_point"})
+    ctx.scores = dict(zip(scored["entity"][wanted], scored["score"][wanted].astype(float)))
     return ctx
 
 

@@ -26,6 +26,7 @@ from faultline._core import (
     __version__,
 )
 from faultline._model import ModelBuilder, Snapshot
+from faultline._signals import dependency_kinds, edge_propagation, trace_anomalies
 
 __all__ = [
     "DEFAULT_BUCKET_WIDTH_NS",
@@ -36,4 +37,7 @@ __all__ = [
     "Snapshot",
     "TopologyReport",
     "__version__",
+    "dependency_kinds",
+    "edge_propagation",
+    "trace_anomalies",
 ]

@@ -4,6 +4,7 @@
 #include "faultline/version.h"
 #include "ingest.h"
 #include "model.h"
+#include "signals.h"
 #include "status.h"
 
 namespace py = pybind11;
@@ -14,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   faultline::python::RegisterErrors(m);
   faultline::python::RegisterModel(m);
   faultline::python::RegisterIngest(m);
+  faultline::python::RegisterSignals(m);
 }
