@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "faultline/model/edge.h"
 #include "faultline/model/entity.h"
+#include "faultline/model/signal_stats.h"
 #include "faultline/model/windowed_stats.h"
 
 namespace faultline {
@@ -196,6 +197,36 @@ class ModelBuilder {
   // At Freeze() an entity's containers from all its subgraphs are merged.
   WindowedStats& EdgeStats(EdgeRef edge);
   WindowedStats& EntityStats(SubgraphId subgraph, EntityId entity);
+
+  // --- Signals: metrics, logs, alerts, change events (model/signal_stats.h) ------------
+
+  // MetricSeries()
+  //
+  // The series `metric` of `entity` as seen by `subgraph`, created empty on first use with
+  // the builder's bucket width; `entity` becomes a member of `subgraph`. Requires a live
+  // subgraph, a valid entity and a non-empty name. The reference stays valid until the
+  // subgraph is replaced or removed. At Freeze() the series of the same entity and name from
+  // all subgraphs are merged. Amortized O(log metrics of the entity).
+  SeriesStats& MetricSeries(SubgraphId subgraph, EntityId entity, std::string_view metric);
+
+  // SetMetricType(): records the signal type of `metric` ("cpu", "memory", "restarts", ...;
+  // see ingest/metrics/metric_types.h); a later call replaces it. Builder-wide.
+  void SetMetricType(std::string_view metric, std::string_view type);
+
+  // EntityLogs(): the log counts of `entity` as seen by `subgraph`, created on first use;
+  // same contract as MetricSeries().
+  LogStats& EntityLogs(SubgraphId subgraph, EntityId entity);
+
+  // InternLogTemplate(): the id of log template `text` (the same id for the same text,
+  // dense from 0, never kNoTemplate). Builder-wide. O(|text|).
+  std::uint32_t InternLogTemplate(std::string_view text);
+
+  // AddAlert() / AddEvent()
+  //
+  // Attach a timed record to `entity` in `subgraph` (the entity becomes a member). Returns
+  // kNotFound for an unknown subgraph and kInvalidArgument for an unknown entity. O(1).
+  absl::Status AddAlert(SubgraphId subgraph, EntityId entity, Alert alert);
+  absl::Status AddEvent(SubgraphId subgraph, EntityId entity, ChangeEvent event);
 
   // --- Cross links ---------------------------------------------------------------------
 

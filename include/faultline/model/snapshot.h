@@ -25,6 +25,7 @@
 #include "absl/types/span.h"
 #include "faultline/model/edge.h"
 #include "faultline/model/entity.h"
+#include "faultline/model/signal_stats.h"
 #include "faultline/model/windowed_stats.h"
 
 namespace faultline {
@@ -172,6 +173,42 @@ class Snapshot {
   const WindowedStats* EdgeStats(EdgeIndex edge) const;
   const WindowedStats* EntityStats(EntityId entity) const;
   bool has_statistics() const;
+
+  // --- Signals: metrics, logs, alerts, change events (model/signal_stats.h) ------------
+
+  // MetricNames(): the names of the metric series of `entity`, sorted. O(metrics).
+  std::vector<std::string_view> MetricNames(EntityId entity) const;
+  // MetricSeries(): one series of `entity`, or nullptr. O(log metrics).
+  const SeriesStats* MetricSeries(EntityId entity, std::string_view metric) const;
+  // MetricType(): the signal type recorded for `metric`, or "" when none. O(log types).
+  std::string_view MetricType(std::string_view metric) const;
+  // EntitiesWithMetrics() / EntitiesWithLogs(): ascending. O(1).
+  absl::Span<const EntityId> EntitiesWithMetrics() const;
+  absl::Span<const EntityId> EntitiesWithLogs() const;
+
+  // EntityLogs(): the log counts of `entity`, or nullptr. O(1) expected.
+  const LogStats* EntityLogs(EntityId entity) const;
+  // The log templates, by id (ids are dense from 0).
+  std::size_t log_template_count() const;
+  std::string_view LogTemplate(std::uint32_t id) const;
+
+  // AlertRecord / EventRecord: a record and the entity it is attached to.
+  struct AlertRecord {
+    EntityId entity;
+    Alert alert;
+  };
+  struct EventRecord {
+    EntityId entity;
+    ChangeEvent event;
+  };
+  // Alerts() / Events(): every record, sorted by (time, entity, name or kind, ...);
+  // AlertsOf() / EventsOf(): the indices into them of one entity's records. O(1).
+  absl::Span<const AlertRecord> Alerts() const;
+  absl::Span<const EventRecord> Events() const;
+  absl::Span<const std::uint32_t> AlertsOf(EntityId entity) const;
+  absl::Span<const std::uint32_t> EventsOf(EntityId entity) const;
+
+  bool has_signals() const;
 
   // --- Subgraphs -----------------------------------------------------------------------
 
