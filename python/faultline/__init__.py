@@ -3,7 +3,7 @@
 Build a model with :class:`ModelBuilder`, whose input calls return report objects
 (:class:`TraceReport`, :class:`TopologyReport`, ...), freeze it into an immutable
 :class:`Snapshot`, and query it: entity lookups, neighbours, subgraphs, the meta-graph,
-pandas DataFrames and networkx graphs.
+pandas DataFrames and networkx graphs. Exporters are in :mod:`faultline.report`.
 
 Examples
 --------

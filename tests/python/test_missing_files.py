@@ -1,11 +1,14 @@
 """A missing input file: FileNotFoundError from every Python entry point that takes a
-path, before anything is read."""
+path, before anything is read, and one clear line from the command line."""
 
 import errno
+import subprocess
+import sys
 
 import pytest
 
 import faultline
+from faultline.cli import main
 
 from conftest import REPO_ROOT
 
@@ -49,6 +52,40 @@ def test_a_missing_file_in_a_list_stops_the_call_before_reading(entry, tmp_path)
         getattr(b, entry)([str(present), str(missing)])
     assert info.value.filename == str(missing)
     assert b.subgraph_ids() == [] and b.entity_count == 0
+
+
+CLI_CASES = {
+    "build --topology": lambda p, out: ["build", "--topology", p, "-o", out],
+    "build --state": lambda p, out: ["build", "--state", f"{p}=s3://b/k", "-o", out],
+    "build --traces": lambda p, out: ["build", "--traces", p, "-o", out],
+    "build --links": lambda p, out: ["build", "--topology", str(TOPOLOGY), "--links", p,
+                                     "-o", out],
+    "build --mapping @": lambda p, out: ["build", "--traces", str(TRACES / "canonical.csv"),
+                                         "--mapping", f"@{p}", "-o", out],
+    "graph": lambda p, out: ["graph", p],
+    "demo --topology": lambda p, out: ["demo", "--topology", p],
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLI_CASES))
+def test_cli_names_the_missing_file_on_one_line(case, tmp_path, capsys):
+    path = str(tmp_path / "nowhere.json")
+    model = tmp_path / "m.flsnap"
+    assert main(CLI_CASES[case](path, str(model))) == 1
+    out, err = capsys.readouterr()
+    assert err == f"faultline: error: {path}: No such file or directory\n"
+    assert not model.exists()
+
+
+def test_cli_missing_file_has_no_traceback_from_the_installed_command(tmp_path):
+    path = tmp_path / "absent.tfstate"
+    proc = subprocess.run(
+        [sys.executable, "-m", "faultline", "build", "--state", str(path), "-o",
+         str(tmp_path / "m.flsnap")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == f"faultline: error: {path}: No such file or directory\n"
 
 
 def test_missing_file_does_not_hide_other_errors(tmp_path):
