@@ -1,8 +1,9 @@
 """faultline: causal root-cause analysis over traces and infrastructure-as-code.
 
-Build a model with :class:`ModelBuilder`, freeze it into an immutable :class:`Snapshot`,
-and query it: entity lookups, neighbours, subgraphs, the meta-graph, pandas DataFrames and
-networkx graphs.
+Build a model with :class:`ModelBuilder`, whose input calls return report objects
+(:class:`TraceReport`, :class:`TopologyReport`, ...), freeze it into an immutable
+:class:`Snapshot`, and query it: entity lookups, neighbours, subgraphs, the meta-graph,
+pandas DataFrames and networkx graphs. Exporters are in :mod:`faultline.report`.
 
 Examples
 --------
@@ -22,10 +23,20 @@ from faultline._core import (
     EDGE_KINDS,
     ENTITY_KINDS,
     Error,
-    TopologyReport,
+    NoSuchFileError,
     __version__,
 )
+from faultline._inputs import read_link_mapping
 from faultline._model import ModelBuilder, Snapshot
+from faultline._reports import (
+    LinkMappingReport,
+    LinkReport,
+    Report,
+    TerraformPlanReport,
+    TerraformStateReport,
+    TopologyReport,
+    TraceReport,
+)
 from faultline._signals import dependency_kinds, edge_propagation, trace_anomalies
 
 __all__ = [
@@ -33,10 +44,18 @@ __all__ = [
     "EDGE_KINDS",
     "ENTITY_KINDS",
     "Error",
+    "LinkMappingReport",
+    "LinkReport",
     "ModelBuilder",
+    "NoSuchFileError",
+    "Report",
     "Snapshot",
+    "TerraformPlanReport",
+    "TerraformStateReport",
     "TopologyReport",
+    "TraceReport",
     "__version__",
+    "read_link_mapping",
     "dependency_kinds",
     "edge_propagation",
     "trace_anomalies",

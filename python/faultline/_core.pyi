@@ -14,22 +14,14 @@ _EntityRef = Union[str, int]
 _SubgraphRef = Union[str, int]
 _EdgeTuple = Tuple[str, str, str, Optional[str]]
 
-class Error(RuntimeError): ...
+_Source = Union[bytes, bytearray, str, os.PathLike[str]]
+_Sources = Union[_Source, Sequence[_Source]]
+_PerSource = Union[None, str, Sequence[Optional[str]]]
 
-class TopologyReport:
-    @property
-    def subgraph(self) -> str: ...
-    @property
-    def services(self) -> int: ...
-    @property
-    def entities(self) -> int: ...
-    @property
-    def edges(self) -> int: ...
-    @property
-    def implicit_zones(self) -> int: ...
-    @property
-    def warnings(self) -> List[str]: ...
-    def to_dict(self) -> Dict[str, Any]: ...
+class Error(RuntimeError): ...
+class NoSuchFileError(FileNotFoundError, KeyError): ...
+
+def read_link_mapping(source: _Source, name: Optional[str] = ...) -> List[Dict[str, str]]: ...
 
 class Snapshot:
     FORMAT_VERSION: int
@@ -158,36 +150,16 @@ class ModelBuilder:
     ) -> None: ...
     def clear_cross_links(self, link_set: str) -> None: ...
     def out_neighbors(self, id: str) -> List[Tuple[str, str]]: ...
+    # The input calls return plain data; faultline.ModelBuilder wraps it in reports.
     def add_topology(
         self,
-        source: Union[bytes, bytearray, str, os.PathLike[str]],
-        subgraph: Optional[str] = ...,
-        name: Optional[str] = ...,
-    ) -> TopologyReport: ...
-    def add_terraform_state(
-        self,
-        source: Union[bytes, bytearray, str, os.PathLike[str]],
-        stack: Optional[str] = ...,
-        backend: Optional[str] = ...,
-        seen_at_ns: Optional[int] = ...,
-        name: Optional[str] = ...,
-    ) -> Dict[str, Any]: ...
-    def add_terraform_plan(
-        self,
-        source: Union[bytes, bytearray, str, os.PathLike[str]],
-        stack: Optional[str] = ...,
-        name: Optional[str] = ...,
-    ) -> Dict[str, Any]: ...
-    def link_infrastructure(self) -> Dict[str, Any]: ...
-    def add_links(
-        self, links: Union[str, os.PathLike[str], List[Dict[str, str]]]
-    ) -> None: ...
+        source: _Sources,
+        subgraph: _PerSource = ...,
+        name: _PerSource = ...,
+    ) -> List[Dict[str, Any]]: ...
     def add_traces(
         self,
-        source: Union[
-            bytes, bytearray, str, os.PathLike[str],
-            Sequence[Union[bytes, bytearray, str, os.PathLike[str]]],
-        ],
+        source: _Sources,
         format: Optional[str] = ...,
         mapping: Optional[Dict[str, str]] = ...,
         environment: Optional[str] = ...,
@@ -198,6 +170,26 @@ class ModelBuilder:
         retention_s: Optional[float] = ...,
         max_operations_per_service: Optional[int] = ...,
     ) -> Dict[str, Any]: ...
+    def add_terraform_state(
+        self,
+        source: _Sources,
+        stack: _PerSource = ...,
+        backend: _PerSource = ...,
+        seen_at_ns: Optional[int] = ...,
+        name: _PerSource = ...,
+    ) -> List[Dict[str, Any]]: ...
+    def add_terraform_plan(
+        self,
+        source: _Sources,
+        stack: _PerSource = ...,
+        name: _PerSource = ...,
+    ) -> List[Dict[str, Any]]: ...
+    def link_infrastructure(self) -> Dict[str, Any]: ...
+    def add_links(
+        self,
+        links: Union[_Sources, Sequence[Mapping[str, str]]],
+        name: _PerSource = ...,
+    ) -> List[Dict[str, Any]]: ...
     def freeze(self) -> Snapshot: ...
 
 def trace_anomalies(

@@ -11,6 +11,7 @@ import os
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from faultline import _core
+from faultline._inputs import BuilderInputs
 
 if TYPE_CHECKING:
     import networkx
@@ -61,8 +62,8 @@ class Snapshot(_core.Snapshot):
 
         Raises
         ------
-        KeyError
-            The file does not exist.
+        NoSuchFileError
+            The file does not exist (a :class:`FileNotFoundError`).
         ValueError
             The file is not a snapshot.
         faultline.Error
@@ -258,7 +259,7 @@ class Snapshot(_core.Snapshot):
         return list(self._meta_edges())
 
 
-class ModelBuilder(_core.ModelBuilder):
+class ModelBuilder(BuilderInputs, _core.ModelBuilder):
     """The mutable graph of graphs: subgraphs, entities, typed edges, statistics, links.
 
     Parameters
@@ -268,6 +269,11 @@ class ModelBuilder(_core.ModelBuilder):
 
     Notes
     -----
+    The input calls (:meth:`add_traces`, :meth:`add_topology`,
+    :meth:`add_terraform_state`, :meth:`add_terraform_plan`, :meth:`link_infrastructure`,
+    :meth:`add_links`) each return a report object (:mod:`faultline._reports`) of one
+    shape for one source or a list.
+
     One writer at a time: do not call a builder from two threads at once. ``freeze()``
     releases the GIL and leaves the builder unchanged, ready for the next snapshot.
     """

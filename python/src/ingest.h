@@ -1,6 +1,6 @@
 // python/src/ingest.h
 //
-// Bindings of the ingest module (faultline/ingest/*.h): TopologyReport and
+// Bindings of the ingest module (faultline/ingest/*.h): ModelBuilder.add_traces() and
 // ModelBuilder.add_topology().
 #ifndef FAULTLINE_PYTHON_SRC_INGEST_H_
 #define FAULTLINE_PYTHON_SRC_INGEST_H_
@@ -9,8 +9,8 @@
 
 namespace faultline::python {
 
-// RegisterIngest(): binds TopologyReport and adds the ingestion methods to the
-// ModelBuilder class that RegisterModel() created in `m`.
+// RegisterIngest(): adds the trace and topology input calls to the ModelBuilder class
+// that RegisterModel() created in `m`.
 void RegisterIngest(pybind11::module_& m);
 
 }  // namespace faultline::python

@@ -1,13 +1,12 @@
-// python/src/model.cc: bindings of ModelBuilder and Snapshot.
+// python/src/model.cc: bindings of the model module: ModelBuilder (its own calls; the
+// input calls are added by ingest.cc and iac.cc) and Snapshot.
 //
 // Entities and subgraphs are named by their id strings on the Python side (dense integer
 // ids are accepted too). Every result is a copy (str, list, dict, numpy array), so nothing
 // returned refers into a snapshot's memory.
 #include "model.h"
 
-#include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -17,7 +16,6 @@
 #include <variant>
 #include <vector>
 
-#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
@@ -27,6 +25,9 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "faultline/model/windowed_stats.h"
+#include "convert.h"
+#include "io.h"
+#include "snapshot_columns.h"
 #include "status.h"
 
 namespace py = pybind11;
@@ -38,31 +39,6 @@ using EntityRef = std::variant<std::string, EntityId>;
 using SubgraphRef = std::variant<std::string, SubgraphId>;
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-
-py::str ToPy(std::string_view s) { return py::str(s.data(), s.size()); }
-
-// Attributes from any mapping of str to str (insertion order kept).
-Attributes AttributesFromPy(const py::object& mapping) {
-  Attributes out;
-  if (mapping.is_none()) return out;
-  if (!py::hasattr(mapping, "items")) {
-    throw py::type_error("attributes must be a mapping of str to str");
-  }
-  for (py::handle item : mapping.attr("items")()) {
-    auto pair = py::reinterpret_borrow<py::tuple>(item);
-    if (!py::isinstance<py::str>(pair[0]) || !py::isinstance<py::str>(pair[1])) {
-      throw py::type_error("attributes must be a mapping of str to str");
-    }
-    out.emplace_back(pair[0].cast<std::string>(), pair[1].cast<std::string>());
-  }
-  return out;
-}
-
-py::dict AttributesToPy(const Attributes& attributes) {
-  py::dict d;
-  for (const auto& [key, value] : attributes) d[ToPy(key)] = ToPy(value);
-  return d;
-}
 
 // --- ModelBuilder helpers ------------------------------------------------------------
 
@@ -143,14 +119,6 @@ py::list IdList(const Snapshot& snapshot, absl::Span<const EntityId> ids) {
   return out;
 }
 
-// The statistics of [begin, end), or of all buckets when both are unset.
-BucketStats Window(const WindowedStats& stats, std::optional<std::int64_t> begin_ns,
-                   std::optional<std::int64_t> end_ns) {
-  if (!begin_ns && !end_ns) return stats.Total();
-  return stats.Aggregate(begin_ns.value_or(std::numeric_limits<std::int64_t>::min()),
-                         end_ns.value_or(std::numeric_limits<std::int64_t>::max()));
-}
-
 py::object StatsToPy(const WindowedStats* stats, std::optional<std::int64_t> begin_ns,
                      std::optional<std::int64_t> end_ns) {
   if (stats == nullptr) return py::none();
@@ -173,178 +141,6 @@ py::object StatsToPy(const WindowedStats* stats, std::optional<std::int64_t> beg
   d["self_time_p99_ms"] = b.self_time.empty() ? kNan : b.self_time.Quantile(0.99) / 1e6;
   d["buckets"] = stats->buckets().size();
   return std::move(d);
-}
-
-template <typename T>
-py::array_t<T> ToArray(const std::vector<T>& values) {
-  py::array_t<T> out(static_cast<py::ssize_t>(values.size()));
-  if (!values.empty()) std::memcpy(out.mutable_data(), values.data(), values.size() * sizeof(T));
-  return out;
-}
-
-// One Python str per distinct kind and subgraph name, shared by every row.
-struct NameCache {
-  explicit NameCache(const Snapshot& snapshot) {
-    for (int k = 0; k < kEntityKindCount; ++k) {
-      entity_kinds.push_back(ToPy(EntityKindName(static_cast<EntityKind>(k))));
-    }
-    for (int k = 0; k < kEdgeKindCount; ++k) {
-      edge_kinds.push_back(ToPy(EdgeKindName(static_cast<EdgeKind>(k))));
-    }
-    for (SubgraphId s = 0; s < snapshot.subgraph_count(); ++s) {
-      subgraphs.push_back(ToPy(snapshot.Subgraph(s).name));
-    }
-  }
-  py::object Subgraph(SubgraphId s) const {
-    if (s == kNoSubgraph || s >= subgraphs.size()) return py::none();
-    return subgraphs[s];
-  }
-  std::vector<py::object> entity_kinds;
-  std::vector<py::object> edge_kinds;
-  std::vector<py::object> subgraphs;
-};
-
-py::dict EntityColumns(const Snapshot& snapshot) {
-  const std::size_t n = snapshot.entity_count();
-  NameCache names(snapshot);
-  py::list id(n), kind(n), subgraph(n), attributes(n);
-  for (EntityId e = 0; e < n; ++e) {
-    id[e] = ToPy(snapshot.EntityIdString(e));
-    kind[e] = names.entity_kinds[static_cast<int>(snapshot.Kind(e))];
-    subgraph[e] = names.Subgraph(snapshot.HomeSubgraph(e));
-    attributes[e] = AttributesToPy(snapshot.EntityAttributes(e));
-  }
-  py::dict out;
-  out["id"] = id;
-  out["kind"] = kind;
-  out["subgraph"] = subgraph;
-  out["attributes"] = attributes;
-  return out;
-}
-
-// Per-edge statistics, computed without the GIL.
-struct EdgeStatColumns {
-  std::vector<std::uint64_t> requests, errors;
-  std::vector<double> error_rate, p50_ms, p99_ms, mean_ms, client_p50_ms, client_p99_ms;
-};
-
-EdgeStatColumns ComputeEdgeStats(const Snapshot& snapshot, std::optional<std::int64_t> begin_ns,
-                                 std::optional<std::int64_t> end_ns) {
-  const std::size_t n = snapshot.edge_count();
-  EdgeStatColumns c;
-  c.requests.assign(n, 0);
-  c.errors.assign(n, 0);
-  c.error_rate.assign(n, kNan);
-  c.p50_ms.assign(n, kNan);
-  c.p99_ms.assign(n, kNan);
-  c.mean_ms.assign(n, kNan);
-  c.client_p50_ms.assign(n, kNan);
-  c.client_p99_ms.assign(n, kNan);
-  for (EdgeIndex e = 0; e < n; ++e) {
-    const WindowedStats* stats = snapshot.EdgeStats(e);
-    if (stats == nullptr) continue;
-    BucketStats b = Window(*stats, begin_ns, end_ns);
-    c.requests[e] = b.requests;
-    c.errors[e] = b.errors;
-    if (b.requests > 0) c.error_rate[e] = b.error_rate();
-    if (!b.latency.empty()) {
-      c.p50_ms[e] = b.latency.Quantile(0.5) / 1e6;
-      c.p99_ms[e] = b.latency.Quantile(0.99) / 1e6;
-      c.mean_ms[e] = b.latency.mean_ns() / 1e6;
-    }
-    if (!b.client_latency.empty()) {
-      c.client_p50_ms[e] = b.client_latency.Quantile(0.5) / 1e6;
-      c.client_p99_ms[e] = b.client_latency.Quantile(0.99) / 1e6;
-    }
-  }
-  return c;
-}
-
-py::dict EdgeColumns(const Snapshot& snapshot, std::optional<std::int64_t> begin_ns,
-                     std::optional<std::int64_t> end_ns) {
-  const std::size_t n = snapshot.edge_count();
-  NameCache names(snapshot);
-  py::list source(n), target(n), kind(n), subgraph(n), link_set(n), link_rule(n),
-      link_detail(n);
-  std::vector<std::uint32_t> source_index(n), target_index(n);
-  for (EdgeIndex e = 0; e < n; ++e) {
-    EdgeView v = snapshot.Edge(e);
-    source_index[e] = v.source;
-    target_index[e] = v.target;
-    source[e] = ToPy(snapshot.EntityIdString(v.source));
-    target[e] = ToPy(snapshot.EntityIdString(v.target));
-    kind[e] = names.edge_kinds[static_cast<int>(v.kind)];
-    subgraph[e] = names.Subgraph(v.subgraph);
-    std::optional<CrossLinkInfo> link = snapshot.CrossLinkOf(e);
-    if (link) {
-      link_set[e] = ToPy(link->link_set);
-      link_rule[e] = ToPy(link->rule);
-      link_detail[e] = ToPy(link->detail);
-    } else {
-      link_set[e] = py::none();
-      link_rule[e] = py::none();
-      link_detail[e] = py::none();
-    }
-  }
-  py::dict out;
-  out["source"] = source;
-  out["target"] = target;
-  out["kind"] = kind;
-  out["subgraph"] = subgraph;
-  out["link_set"] = link_set;
-  out["link_rule"] = link_rule;
-  out["link_detail"] = link_detail;
-  out["source_index"] = ToArray(source_index);
-  out["target_index"] = ToArray(target_index);
-  if (snapshot.has_statistics()) {
-    EdgeStatColumns c;
-    {
-      py::gil_scoped_release release;
-      c = ComputeEdgeStats(snapshot, begin_ns, end_ns);
-    }
-    out["requests"] = ToArray(c.requests);
-    out["errors"] = ToArray(c.errors);
-    out["error_rate"] = ToArray(c.error_rate);
-    out["latency_p50_ms"] = ToArray(c.p50_ms);
-    out["latency_p99_ms"] = ToArray(c.p99_ms);
-    out["latency_mean_ms"] = ToArray(c.mean_ms);
-    out["client_latency_p50_ms"] = ToArray(c.client_p50_ms);
-    out["client_latency_p99_ms"] = ToArray(c.client_p99_ms);
-  }
-  return out;
-}
-
-py::dict SubgraphColumns(const Snapshot& snapshot) {
-  const std::size_t n = snapshot.subgraph_count();
-  std::vector<std::uint64_t> edge_counts(n, 0);
-  {
-    py::gil_scoped_release release;
-    for (EdgeIndex e = 0; e < snapshot.edge_count(); ++e) {
-      SubgraphId s = snapshot.EdgeSubgraph(e);
-      if (s != kNoSubgraph && s < n) ++edge_counts[s];
-    }
-  }
-  NameCache names(snapshot);
-  py::list id(n), kind(n), parent(n), attributes(n);
-  std::vector<std::uint64_t> version(n), members(n);
-  for (SubgraphId s = 0; s < n; ++s) {
-    SubgraphInfo info = snapshot.Subgraph(s);
-    id[s] = names.subgraphs[s];
-    kind[s] = ToPy(info.kind);
-    parent[s] = names.Subgraph(info.parent);
-    version[s] = info.version;
-    members[s] = snapshot.SubgraphMembers(s).size();
-    attributes[s] = info.attributes ? AttributesToPy(*info.attributes) : py::dict();
-  }
-  py::dict out;
-  out["id"] = id;
-  out["kind"] = kind;
-  out["parent"] = parent;
-  out["version"] = ToArray(version);
-  out["members"] = ToArray(members);
-  out["edges"] = ToArray(edge_counts);
-  out["attributes"] = attributes;
-  return out;
 }
 
 py::dict SubgraphToPy(const Snapshot& snapshot, SubgraphId s) {
@@ -388,14 +184,6 @@ std::string SnapshotRepr(const Snapshot& s) {
 }
 
 }  // namespace
-
-EntityKind ParseEntityKindOrThrow(const std::string& name) {
-  return ValueOrThrow(ParseEntityKind(name));
-}
-
-EdgeKind ParseEdgeKindOrThrow(const std::string& name) {
-  return ValueOrThrow(ParseEdgeKind(name));
-}
 
 void RegisterModel(py::module_& m) {
   py::list entity_kinds, edge_kinds;
@@ -644,12 +432,15 @@ Entities may be named by canonical id string or by dense integer index.
           "Reads what serialize() wrote; `name` is used in error messages.")
       .def_static(
           "load",
-          [](const std::filesystem::path& path) {
-            std::string p = path.string();
+          [](const py::object& path) {
+            std::string p = PathFromPy(path);
+            RequireFile(p);
             py::gil_scoped_release release;
             return ValueOrThrow(Snapshot::Load(p));
           },
-          py::arg("path"), "Reads a snapshot written by save().");
+          py::arg("path"),
+          "Reads a snapshot written by save(); NoSuchFileError (a FileNotFoundError) when "
+          "`path` does not exist.");
   snapshot.attr("FORMAT_VERSION") = Snapshot::kFormatVersion;
 
   // --- ModelBuilder --------------------------------------------------------------------

@@ -1,7 +1,11 @@
 // python/src/module.cc: the faultline._core extension module.
+//
+// One binding file per C++ module, registered bottom-up: the model first (ModelBuilder,
+// Snapshot), then the input modules that add their calls to ModelBuilder.
 #include <pybind11/pybind11.h>
 
 #include "faultline/version.h"
+#include "iac.h"
 #include "ingest.h"
 #include "model.h"
 #include "signals.h"
@@ -15,5 +19,6 @@ PYBIND11_MODULE(_core, m) {
   faultline::python::RegisterErrors(m);
   faultline::python::RegisterModel(m);
   faultline::python::RegisterIngest(m);
+  faultline::python::RegisterIac(m);
   faultline::python::RegisterSignals(m);
 }

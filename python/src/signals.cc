@@ -11,7 +11,7 @@
 #include "faultline/model/edge.h"
 #include "faultline/model/snapshot.h"
 #include "faultline/signals/trace_signals.h"
-#include "model.h"
+#include "convert.h"
 
 namespace py = pybind11;
 

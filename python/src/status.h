@@ -4,9 +4,12 @@
 //   kInvalidArgument -> ValueError
 //   kNotFound        -> KeyError
 //   anything else    -> faultline.Error (a RuntimeError subclass registered by _core)
-// The status message is the exception message, unchanged. The exceptions thrown here are
-// plain C++ exceptions, so they may be thrown while the GIL is released; pybind11
-// translates them once the GIL is held again.
+// The status message is the exception message, unchanged. A missing input file is found
+// before any reading starts (io.h) and raised as MissingFileError: faultline.NoSuchFileError,
+// a FileNotFoundError (errno ENOENT, the path as its filename) that is also a KeyError, what
+// a missing file raised before. The exceptions thrown here are plain C++ exceptions, so they
+// may be thrown while the GIL is released; pybind11 translates them once the GIL is held
+// again.
 #ifndef FAULTLINE_PYTHON_SRC_STATUS_H_
 #define FAULTLINE_PYTHON_SRC_STATUS_H_
 
@@ -33,6 +36,17 @@ class StatusError : public std::runtime_error {
   absl::StatusCode code_;
 };
 
+// MissingFileError: an input file that does not exist. Becomes faultline.NoSuchFileError.
+class MissingFileError : public std::runtime_error {
+ public:
+  explicit MissingFileError(std::string path)
+      : std::runtime_error(path + ": no such file"), path_(std::move(path)) {}
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // ThrowIfError()
 //
 // Returns when `status` is OK, else throws the exception its code maps to.
@@ -49,7 +63,8 @@ T ValueOrThrow(absl::StatusOr<T> result) {
 
 // RegisterErrors()
 //
-// Creates faultline._core.Error and the translator for StatusError.
+// Creates faultline._core.Error and faultline._core.NoSuchFileError and the translators
+// for StatusError and MissingFileError.
 void RegisterErrors(pybind11::module_& m);
 
 }  // namespace faultline::python

@@ -82,3 +82,27 @@ def test_explicit_links_from_a_mapping_file_in_python_and_the_cli(tmp_path, caps
     assert f"links from {mapping}" in capsys.readouterr().out
     assert main(["build", "--state", str(state), "--links", str(bad), "-o", str(model)]) != 0
     assert "bad.json:1:" in capsys.readouterr().err
+
+
+def test_read_link_mapping_gives_the_links_add_links_takes(tmp_path):
+    mapping = tmp_path / "links.json"
+    mapping.write_text(json.dumps({"links": [
+        {"from": "zone:eu-west-1a", "to": 'tf:network:aws_subnet.private["a"]',
+         "kind": "contains", "detail": "by hand"},
+        {"from": "zone:eu-west-1a", "to": "region:eu-west-1"}]}))
+    links = faultline.read_link_mapping(mapping)
+    assert links == [
+        {"from": "zone:eu-west-1a", "to": 'tf:network:aws_subnet.private["a"]',
+         "kind": "contains", "detail": "by hand"},
+        {"from": "zone:eu-west-1a", "to": "region:eu-west-1", "kind": "runs_on", "detail": ""}]
+    assert faultline.read_link_mapping(mapping.read_bytes(), name="upload.json") == links
+    with pytest.raises(ValueError, match=r"upload\.json:1:"):
+        faultline.read_link_mapping(b'[{"from": "a", "too": "b"}]', name="upload.json")
+
+    b = faultline.ModelBuilder()
+    b.add_terraform_state(NETWORK_STATE, name="network.tfstate")
+    report = b.add_links(links[:1])
+    assert report.links == 1
+    e = b.freeze().edges()
+    assert e[e.link_set == "mapping"][["source", "kind", "link_detail"]].values.tolist() == [
+        ["zone:eu-west-1a", "contains", "by hand"]]

@@ -37,7 +37,7 @@ def test_bundled_topology_loads(boutique_path):
     assert "service:frontend" in services
     assert report.entities == len(snap.subgraph_members(report.subgraph))
     assert report.edges == len(snap.subgraph_edges(report.subgraph))
-    assert report.to_dict()["subgraph"] == report.subgraph
+    assert report.to_dict()["files"][0]["subgraph"] == report.subgraph
     assert "topology/online-boutique" in repr(report)
 
     # The demo's real call graph.
