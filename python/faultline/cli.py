@@ -384,6 +384,45 @@ def _add_states(builder: ModelBuilder, specs: Sequence[str], out: IO[str]) -> No
             out.write(f"  warning: {warning}\n")
 
 
+def _add_alert_files(builder: ModelBuilder, paths: Sequence[str], out: IO[str]) -> None:
+    """Alert files (Alertmanager webhook payloads, Prometheus /api/v1/alerts, JSON lists)."""
+    for path in paths:
+        if not Path(path).is_file():
+            raise _InputError(f"{path}: no such file")
+        report = builder.add_alerts(path)
+        rejected = sum(report["rejected"].values())
+        out.write(
+            f"read {path} ({report['format']}): {report['read']} alerts, {report['accepted']} "
+            f"accepted, {report['merged']} repeats merged, {rejected} rejected\n"
+        )
+        for reason, count in sorted(report["rejected"].items()):
+            out.write(f"  rejected {count}: {reason}\n")
+        for error in report["errors"]:
+            out.write(f"  {error}\n")
+        for labels in report["unmapped"]:
+            out.write(f"  no entity for {labels}\n")
+
+
+def _add_event_files(builder: ModelBuilder, paths: Sequence[str], out: IO[str]) -> None:
+    """Change-event files (kubectl get events -o json, JSON lists of deploys and changes)."""
+    for path in paths:
+        if not Path(path).is_file():
+            raise _InputError(f"{path}: no such file")
+        report = builder.add_events(path)
+        rejected = sum(report["rejected"].values())
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(report["by_kind"].items()))
+        out.write(
+            f"read {path} ({report['format']}): {report['read']} events, {report['accepted']} "
+            f"accepted ({kinds or 'none'}), {rejected} rejected\n"
+        )
+        for reason, count in sorted(report["rejected"].items()):
+            out.write(f"  rejected {count}: {reason}\n")
+        for error in report["errors"]:
+            out.write(f"  {error}\n")
+        for labels in report["unmapped"]:
+            out.write(f"  no entity for {labels}\n")
+
+
 def _link(builder: ModelBuilder, out: IO[str]) -> None:
     report = builder.link_infrastructure()
     rules = ", ".join(f"{count} by {rule}" for rule, count in report["links_by_rule"].items())
@@ -472,13 +511,15 @@ def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
-    if not args.topology and not args.traces and not args.state:
-        raise _UsageError("build needs --topology, --state and/or --traces")
+    if not (args.topology or args.traces or args.state or args.alerts or args.events):
+        raise _UsageError("build needs --topology, --state, --traces, --alerts and/or --events")
     builder = ModelBuilder()
     _add_topologies(builder, args.topology or [], out)
     _add_states(builder, args.state or [], out)
     if args.traces:
         _add_traces(builder, args, out)
+    _add_alert_files(builder, args.alerts or [], out)
+    _add_event_files(builder, args.events or [], out)
     if args.state and (args.traces or args.topology):
         _link(builder, out)
     for path in args.links or []:
@@ -578,6 +619,22 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         help='explicit links for what the rules cannot infer: JSON files of '
         '[{"from": ID, "to": ID, "kind": "runs_on", "detail": TEXT}]',
+    )
+    build.add_argument(
+        "--alerts",
+        metavar="PATH",
+        nargs="+",
+        action="extend",
+        help="alert files: Alertmanager webhook payloads, Prometheus /api/v1/alerts "
+        "responses or JSON lists of alerts (repeatable)",
+    )
+    build.add_argument(
+        "--events",
+        metavar="PATH",
+        nargs="+",
+        action="extend",
+        help="change events: `kubectl get events -o json` or JSON lists of deploys and "
+        "config changes (repeatable)",
     )
     build.add_argument("-o", "--output", metavar="MODEL", required=True, help="snapshot to write")
     build.set_defaults(func=_cmd_build)

@@ -1,6 +1,7 @@
 // python/src/module.cc: the faultline._core extension module.
 #include <pybind11/pybind11.h>
 
+#include "alerts_events.h"
 #include "faultline/version.h"
 #include "ingest.h"
 #include "model.h"
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   faultline::python::RegisterModel(m);
   faultline::python::RegisterIngest(m);
   faultline::python::RegisterSignals(m);
+  faultline::python::RegisterAlertsEvents(m);
 }
