@@ -89,7 +89,7 @@ constexpr std::string_view kKeptLeaves[] = {
     "namespace",         "cluster",            "private_ip",         "public_ip",
     "private_dns",       "public_dns",         "ip_address",         "cidr_block",
     "target_port",       "container_port",     "node_port",          "self_link",
-    "project",           "network",            "subnetwork",
+    "project",           "network",            "subnetwork",         "instance_group_urls",
 };
 
 // Suffixes of kept leaves: ids, ARNs, names, addresses, endpoints, ports, zones.

@@ -131,6 +131,55 @@ bool QueueTypeFitsSystem(std::string_view type, std::string_view system) {
          !StartsWith(type, "azurerm_");  // a self-hosted broker: not a cloud queue
 }
 
+// The names a Kubernetes node of machine resource `type` can have, from one attribute:
+//   aws_instance: private_dns ("ip-10-0-1-23.eu-west-1.compute.internal", also its first
+//     label), private_ip as the "ip-10-0-1-23" name EKS gives by default, and the
+//     instance id (resource-based names "i-0abc....compute.internal");
+//   google_compute_instance, azurerm_*_virtual_machine: name, hostname, computer_name;
+//   google_container_node_pool: the instance groups' base names ("gke-CLUSTER-POOL-HASH"
+//     from ".../instanceGroupManagers/gke-CLUSTER-POOL-HASH-grp"), which its nodes' names
+//     extend with "-XXXX".
+std::vector<std::string> NodeNamesOf(std::string_view type, std::string_view key,
+                                     std::string_view value) {
+  std::vector<std::string> out;
+  if (type == "aws_instance") {
+    if (key == "private_dns" || key == "public_dns") {
+      out.emplace_back(value);
+      const auto dot = value.find('.');
+      if (dot != std::string_view::npos && key == "private_dns") out.emplace_back(value.substr(0, dot));
+    } else if (key == "private_ip") {
+      std::string name = StrCat("ip-", value);
+      std::replace(name.begin(), name.end(), '.', '-');
+      out.push_back(std::move(name));
+    } else if (key == "id") {
+      out.emplace_back(value);
+    }
+  } else if (type == "google_compute_instance" || (StartsWith(type, "azurerm_") &&
+                                                  type.find("virtual_machine") != std::string_view::npos)) {
+    if (key == "name" || key == "hostname" || key == "computer_name") out.emplace_back(value);
+  } else if (type == "google_container_node_pool" && StartsWith(key, "instance_group_urls.")) {
+    const auto slash = value.rfind('/');
+    std::string_view group = slash == std::string_view::npos ? value : value.substr(slash + 1);
+    if (group.size() > 4 && group.substr(group.size() - 4) == "-grp") {
+      out.emplace_back(group.substr(0, group.size() - 4));
+    }
+  }
+  return out;
+}
+
+// The keys to look a node name up by, most specific first: the name, its first DNS label,
+// and, for a GKE node "gke-CLUSTER-POOL-HASH-XXXX", its instance group "gke-CLUSTER-POOL-HASH".
+std::vector<std::string> NodeNameKeys(std::string_view name) {
+  std::vector<std::string> keys = {std::string(name)};
+  const auto dot = name.find('.');
+  if (dot != std::string_view::npos && dot > 0) keys.emplace_back(name.substr(0, dot));
+  const auto dash = name.rfind('-');
+  if (StartsWith(name, "gke-") && dash != std::string_view::npos) {
+    keys.emplace_back(name.substr(0, dash));
+  }
+  return keys;
+}
+
 // Views of the builder's strings: nothing is added to the builder until the indexes are
 // done with.
 struct Resource {
@@ -163,7 +212,7 @@ LinkReport LinkInfrastructure(ModelBuilder& builder) {
         }
       } else if (!iac && (kind == EntityKind::kService || kind == EntityKind::kDatabase ||
                           kind == EntityKind::kQueue || kind == EntityKind::kExternal ||
-                          kind == EntityKind::kInstance)) {
+                          kind == EntityKind::kInstance || kind == EntityKind::kNode)) {
         traced.push_back(e);
       }
     }
@@ -172,6 +221,9 @@ LinkReport LinkInfrastructure(ModelBuilder& builder) {
   // Indexes of resources by what rules match on.
   ResourceIndex by_endpoint, by_label, by_queue_name, by_host_id, by_function_name,
       by_env_service;
+  // Kubernetes node names -> the machines (or GKE node pools) that are those nodes. Keys
+  // are built strings, so they own their storage.
+  absl::flat_hash_map<std::string, std::vector<const Resource*>> by_node_name;
   std::map<std::string, std::vector<const Resource*>> by_resource_id;  // canonical ids
   // Kubernetes workloads by "namespace/name", ordered: a service without a namespace may
   // match several, linked in this order.
@@ -203,6 +255,10 @@ LinkReport LinkInfrastructure(ModelBuilder& builder) {
             .push_back(&r);
       }
       if (host && (k == "id" || k == "instance_id")) by_host_id[v].push_back(&r);
+      for (std::string& name : NodeNamesOf(r.type, k, v)) {
+        auto& list = by_node_name[std::move(name)];
+        if (list.empty() || list.back() != &r) list.push_back(&r);
+      }
       if (function) {
         if (k == "function_name" || k == "name") by_function_name[v].push_back(&r);
         if (k == "arn" || k == "id" || k == "self_link" || k == "qualified_arn") {
@@ -312,12 +368,32 @@ LinkReport LinkInfrastructure(ModelBuilder& builder) {
         auto it = by_host_id.find(*host);
         if (it != by_host_id.end()) link(e, it->second, "host", StrCat("host.id = ", *host));
       }
+    } else if (kind == EntityKind::kNode) {
+      // The machine by the node's name (or its address), else by its host.id.
+      const std::string_view id = builder.EntityIdString(e);
+      const std::string name(id.substr(id.find(':') + 1));
+      bool matched = false;
+      for (const std::string& key : NodeNameKeys(name)) {
+        auto it = by_node_name.find(key);
+        if (it == by_node_name.end()) continue;
+        link(e, it->second, "node", StrCat("k8s.node.name = ", name));
+        matched = true;
+        break;
+      }
+      if (!matched) {
+        if (const std::string* host = Find(attrs, "host.id")) {
+          auto it = by_host_id.find(*host);
+          if (it != by_host_id.end()) link(e, it->second, "node", StrCat("host.id = ", *host));
+        }
+      }
     }
   }
 
   for (EntityId e : traced) {
     const EntityKind kind = builder.EntityKindOf(e);
-    if (kind == EntityKind::kInstance || linked_traced.count(e)) continue;
+    if (kind == EntityKind::kInstance || kind == EntityKind::kNode || linked_traced.count(e)) {
+      continue;
+    }
     if (kind == EntityKind::kExternal && builder.EntityIdString(e) == "external:(user)") continue;
     report.unlinked_traced.emplace_back(builder.EntityIdString(e));
   }

@@ -3,6 +3,7 @@
 // whole plan is computed before the builder is touched, so a failure changes nothing.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -27,6 +28,7 @@ using internal::StrCat;
 constexpr std::string_view kRemoteStateSet = "terraform_remote_state/";
 constexpr std::string_view kPlacementSet = "terraform_placement/";
 constexpr std::string_view kPendingRemote = "remote_state.";  // subgraph attribute prefix
+constexpr std::string_view kChangeEventSubgraph = "events/terraform";
 
 using internal::StackFromName;
 
@@ -60,6 +62,40 @@ std::string RemoteStateAddress(const Attributes& attrs) {
   }
   if (*backend == "local") return StrCat("local://", get("path"));
   return StrCat(*backend, "://");
+}
+
+// An absolute, normalized file path (symlinks resolved where the file exists), so that two
+// spellings of one state file compare equal; "" when it cannot be made.
+std::string CanonicalPath(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  if (ec) return {};
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(absolute, ec);
+  return (ec ? absolute.lexically_normal() : canonical).string();
+}
+
+// The local backend address of a state read from a file ("local:///abs/path.tfstate"), or
+// "" for one read from memory.
+std::string LocalBackendOf(const InputSource& source) {
+  if (source.in_memory()) return {};
+  const std::string path = CanonicalPath(source.path());
+  return path.empty() ? std::string() : StrCat("local://", path);
+}
+
+// A local backend address as the reading state sees it ("local://../network/x.tfstate"),
+// resolved against the folder of the state file that reads it (the root module's folder,
+// where Terraform runs); "" when the address is not local or already absolute, or the
+// reader was not read from a file.
+std::string ResolveLocalAddress(std::string_view address, const InputSource& reader) {
+  constexpr std::string_view kLocal = "local://";
+  if (address.substr(0, kLocal.size()) != kLocal || reader.in_memory()) return {};
+  std::filesystem::path path(std::string(address.substr(kLocal.size())));
+  if (path.empty()) path = "terraform.tfstate";  // the local backend's default
+  if (path.is_relative()) path = std::filesystem::path(reader.path()).parent_path() / path;
+  const std::string resolved = CanonicalPath(path);
+  if (resolved.empty()) return {};
+  const std::string out = StrCat("local://", resolved);
+  return out == address ? std::string() : out;
 }
 
 struct PlannedEntity {
@@ -328,8 +364,10 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
     if (other_stack == stack) continue;
     const SubgraphId sg = *builder.FindSubgraph(sg_id);
     if (rest.find('/') == std::string::npos) {
-      if (const std::string* b = Find(builder.SubgraphAttributes(sg), "backend")) {
-        backend_stack[*b] = other_stack;
+      for (const char* key : {"backend", "backend.local"}) {
+        if (const std::string* b = Find(builder.SubgraphAttributes(sg), key)) {
+          backend_stack[*b] = other_stack;
+        }
       }
     }
     for (EntityId e : builder.SubgraphMembers(sg)) {
@@ -430,6 +468,10 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
   std::vector<CrossLink> remote_links;
   Attributes stack_attributes = {{"source", source.name()}};
   if (!options.backend.empty()) stack_attributes.emplace_back("backend", options.backend);
+  // A state read from a file is also at a local backend address: stacks of one repository
+  // reading each other with `backend = "local"` link with no backend given.
+  const std::string local_backend = LocalBackendOf(source);
+  if (!local_backend.empty()) stack_attributes.emplace_back("backend.local", local_backend);
   if (state.serial != 0) stack_attributes.emplace_back("serial", StrCat(state.serial));
   if (!state.lineage.empty()) stack_attributes.emplace_back("lineage", state.lineage);
   if (!state.terraform_version.empty()) {
@@ -440,22 +482,32 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
     if (r.mode != "data" || r.type != "terraform_remote_state") continue;
     for (const TerraformInstance& inst : r.instances) {
       const std::string address = RemoteStateAddress(inst.attributes);
+      // A relative local path, resolved against this state file's folder; the address as
+      // written still matches a producer loaded with exactly that backend.
+      const std::string resolved = ResolveLocalAddress(address, source);
       const std::string from = tf_id(inst.address);
-      auto producer = backend_stack.find(address);
+      auto producer = backend_stack.find(resolved);
+      if (resolved.empty() || producer == backend_stack.end()) producer = backend_stack.find(address);
       if (!address.empty() && producer != backend_stack.end()) {
         remote_links.push_back({from, StrCat("stack:", producer->second), EdgeKind::kDependsOn,
                                 "terraform_remote_state", address});
       } else {
         report.unresolved_remote_states.push_back(
-            StrCat(inst.address, " reads ", address.empty() ? "an unknown backend" : address));
+            StrCat(inst.address, " reads ", address.empty() ? "an unknown backend" : address,
+                   resolved.empty() ? "" : StrCat(" (", resolved, ")")));
         // Kept on the stack, so that loading the producer later makes the link.
         stack_attributes.emplace_back(StrCat(kPendingRemote, pending++),
                                       StrCat(from, "|", address));
+        if (!resolved.empty()) {
+          stack_attributes.emplace_back(StrCat(kPendingRemote, pending++),
+                                        StrCat(from, "|", resolved));
+        }
       }
     }
   }
   std::vector<std::pair<std::string, CrossLink>> inbound_remote;  // (consumer stack, link)
-  if (!options.backend.empty()) {
+  std::set<std::pair<std::string, std::string>> inbound_seen;     // (consumer, reader)
+  if (!options.backend.empty() || !local_backend.empty()) {
     for (const std::string& sg_id : builder.SubgraphIds()) {
       if (sg_id.rfind("iac/", 0) != 0 || sg_id.find('/', 4) != std::string::npos) continue;
       const std::string consumer = sg_id.substr(4);
@@ -463,10 +515,13 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
       for (const auto& [k, v] : builder.SubgraphAttributes(*builder.FindSubgraph(sg_id))) {
         if (k.rfind(kPendingRemote, 0) != 0) continue;
         const auto bar = v.rfind('|');
-        if (bar == std::string::npos || v.substr(bar + 1) != options.backend) continue;
+        if (bar == std::string::npos) continue;
+        const std::string read = v.substr(bar + 1);
+        if (read.empty() || (read != options.backend && read != local_backend)) continue;
+        if (!inbound_seen.emplace(consumer, v.substr(0, bar)).second) continue;
         inbound_remote.push_back({consumer,
                                   {v.substr(0, bar), stack_entity, EdgeKind::kDependsOn,
-                                   "terraform_remote_state", options.backend}});
+                                   "terraform_remote_state", read}});
       }
     }
   }
@@ -615,6 +670,42 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
   }
   for (auto& [consumer, l] : inbound_remote) {
     FAULTLINE_RETURN_IF_ERROR(builder.AddCrossLink(StrCat(kRemoteStateSet, consumer), std::move(l)));
+  }
+
+  // --- Change events: what a newer serial changed, at the time it was seen ----------------
+  if (!report.changes.empty()) {
+    SubgraphOptions events_options;
+    events_options.kind = "events";
+    FAULTLINE_ASSIGN_OR_RETURN(const SubgraphId events,
+                               builder.AddSubgraph(kChangeEventSubgraph, events_options));
+    for (const ResourceChange& c : report.changes) {
+      ChangeEvent event;
+      event.time_ns = seen_at;
+      event.last_ns = seen_at;
+      event.kind = "iac_change";
+      event.source = source.name();
+      // A removed resource has no entity left: its removal is an event of the stack.
+      std::string entity = c.kind == ResourceChange::Kind::kRemoved ? stack_entity : tf_id(c.address);
+      switch (c.kind) {
+        case ResourceChange::Kind::kAdded:
+          event.reason = "added";
+          event.detail = StrCat("serial ", report.previous_serial, " -> ", report.serial, ": added");
+          break;
+        case ResourceChange::Kind::kRemoved:
+          event.reason = "removed";
+          event.detail = StrCat("serial ", report.previous_serial, " -> ", report.serial,
+                                ": removed ", c.address);
+          break;
+        case ResourceChange::Kind::kChanged:
+          event.reason = "changed";
+          event.detail = StrCat("serial ", report.previous_serial, " -> ", report.serial,
+                                ": changed ", internal::StrJoin(c.attributes, ","));
+          break;
+      }
+      const auto id = builder.FindEntity(entity);
+      if (!id) continue;
+      FAULTLINE_RETURN_IF_ERROR(builder.AddEvent(events, *id, std::move(event)));
+    }
   }
   return report;
 }

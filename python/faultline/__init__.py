@@ -26,12 +26,16 @@ from faultline._core import (
     NoSuchFileError,
     __version__,
 )
+from faultline._alerts_events import read_alerts, read_events
 from faultline._inputs import read_link_mapping
 from faultline._model import ModelBuilder, Snapshot
 from faultline._reports import (
     LinkMappingReport,
     LinkReport,
+    AlertReport,
+    EventReport,
     Report,
+    SignalReport,
     TerraformPlanReport,
     TerraformStateReport,
     TopologyReport,
@@ -48,7 +52,10 @@ __all__ = [
     "LinkReport",
     "ModelBuilder",
     "NoSuchFileError",
+    "AlertReport",
+    "EventReport",
     "Report",
+    "SignalReport",
     "Snapshot",
     "TerraformPlanReport",
     "TerraformStateReport",
@@ -58,5 +65,7 @@ __all__ = [
     "read_link_mapping",
     "dependency_kinds",
     "edge_propagation",
+    "read_alerts",
+    "read_events",
     "trace_anomalies",
 ]

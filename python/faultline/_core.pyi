@@ -71,6 +71,12 @@ class Snapshot:
         self, begin_ns: Optional[int] = ..., end_ns: Optional[int] = ...
     ) -> Dict[str, Union[List[Any], np.ndarray]]: ...
     def _subgraph_columns(self) -> Dict[str, Union[List[Any], np.ndarray]]: ...
+    def _alert_columns(
+        self, entity: Optional[_EntityRef] = ..., begin_ns: Optional[int] = ..., end_ns: Optional[int] = ...
+    ) -> Dict[str, List[Any]]: ...
+    def _event_columns(
+        self, entity: Optional[_EntityRef] = ..., begin_ns: Optional[int] = ..., end_ns: Optional[int] = ...
+    ) -> Dict[str, List[Any]]: ...
     def serialize(self) -> bytes: ...
     def save(self, path: Union[str, os.PathLike[str]]) -> None: ...
     @staticmethod
@@ -190,8 +196,40 @@ class ModelBuilder:
         links: Union[_Sources, Sequence[Mapping[str, str]]],
         name: _PerSource = ...,
     ) -> List[Dict[str, Any]]: ...
+    def _add_alerts(
+        self,
+        sources: Sequence[Union[bytes, bytearray, str, os.PathLike[str]]],
+        format: Optional[str] = ...,
+        mapping: Optional[Dict[str, Any]] = ...,
+        subgraph: Optional[str] = ...,
+        name: Optional[str] = ...,
+    ) -> List[Dict[str, Any]]: ...
+    def _add_events(
+        self,
+        sources: Sequence[Union[bytes, bytearray, str, os.PathLike[str]]],
+        format: Optional[str] = ...,
+        fields: Optional[Dict[str, str]] = ...,
+        mapping: Optional[Dict[str, Any]] = ...,
+        default_kind: Optional[str] = ...,
+        subgraph: Optional[str] = ...,
+        name: Optional[str] = ...,
+    ) -> List[Dict[str, Any]]: ...
     def freeze(self) -> Snapshot: ...
 
+def _read_alerts(
+    source: Union[bytes, bytearray, str, os.PathLike[str]],
+    format: Optional[str] = ...,
+    mapping: Optional[Dict[str, Any]] = ...,
+    name: Optional[str] = ...,
+) -> Tuple[Dict[str, List[Any]], Dict[str, Any]]: ...
+def _read_events(
+    source: Union[bytes, bytearray, str, os.PathLike[str]],
+    format: Optional[str] = ...,
+    fields: Optional[Dict[str, str]] = ...,
+    mapping: Optional[Dict[str, Any]] = ...,
+    default_kind: Optional[str] = ...,
+    name: Optional[str] = ...,
+) -> Tuple[Dict[str, List[Any]], Dict[str, Any]]: ...
 def trace_anomalies(
     snapshot: Snapshot,
     begin_ns: int,

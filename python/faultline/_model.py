@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple, Union
 
+from faultline import _alerts_events
 from faultline import _core
 from faultline._inputs import BuilderInputs
 
@@ -46,6 +47,9 @@ class Snapshot(_core.Snapshot):
     Entities are named by their canonical id (``"service:checkout"``); the dense integer
     index (the row of :meth:`entities`) is accepted wherever an entity is expected.
     """
+
+    alerts = _alerts_events.snapshot_alerts
+    events = _alerts_events.snapshot_events
 
     @classmethod
     def load(cls, path: PathLike) -> "Snapshot":  # type: ignore[override]
@@ -277,6 +281,9 @@ class ModelBuilder(BuilderInputs, _core.ModelBuilder):
     One writer at a time: do not call a builder from two threads at once. ``freeze()``
     releases the GIL and leaves the builder unchanged, ready for the next snapshot.
     """
+
+    add_alerts = _alerts_events.add_alerts
+    add_events = _alerts_events.add_events
 
     def freeze(self) -> Snapshot:
         """Flatten every live subgraph and cross link into an immutable snapshot.

@@ -37,6 +37,9 @@ __all__ = [
     "TerraformPlanReport",
     "LinkMappingReport",
     "LinkReport",
+    "SignalReport",
+    "AlertReport",
+    "EventReport",
 ]
 
 
@@ -427,3 +430,50 @@ class LinkReport(Report):
 
         by_rule = self._fields["links_by_rule"]
         return pd.DataFrame({"rule": list(by_rule), "links": list(by_rule.values())})
+
+
+class SignalReport(InputReport):
+    """What a signal input call (metrics, logs, alerts, change events) read and kept.
+
+    Attributes
+    ----------
+    files : list of Record
+        Per source: ``source``, ``format`` (as detected or named), ``subgraph``, ``read``
+        and ``accepted`` records, ``rejected`` (reason -> count), ``errors`` (the first
+        few, with line and column or offset) and ``unmapped`` (label sets that named no
+        entity), plus the fields of the signal.
+    sources, formats : list of str
+        The sources read and their formats.
+    read, accepted : int
+        Totals over the sources.
+    rejected : dict of str to int
+        Rejected records by reason, over the sources.
+    errors, unmapped : list of str
+        Every source's errors and unmapped label sets.
+    """
+
+    __slots__ = ()
+    # What one record is called in printed accounts ("alerts", "events", "samples").
+    NOUN: ClassVar[str] = "records"
+    _COLLECTED = (("formats", "format"),)
+    _SUMMED = ("read", "accepted")
+    _COUNTS_MERGED = ("rejected",)
+    _CONCATENATED = ("errors", "unmapped")
+
+
+class AlertReport(SignalReport):
+    """What :meth:`~faultline.ModelBuilder.add_alerts` read: a :class:`SignalReport` with
+    ``merged`` (repeats of one alert folded into one record) summed over the sources."""
+
+    __slots__ = ()
+    NOUN = "alerts"
+    _SUMMED = ("read", "accepted", "merged")
+
+
+class EventReport(SignalReport):
+    """What :meth:`~faultline.ModelBuilder.add_events` read: a :class:`SignalReport` with
+    ``by_kind`` (events kept per change kind) merged over the sources."""
+
+    __slots__ = ()
+    NOUN = "events"
+    _COUNTS_MERGED = ("rejected", "by_kind")

@@ -153,8 +153,8 @@ def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
-    if not args.topology and not args.traces and not args.state:
-        raise _UsageError("build needs --topology, --state and/or --traces")
+    if not (args.topology or args.traces or args.state or args.alerts or args.events):
+        raise _UsageError("build needs --topology, --state, --traces, --alerts and/or --events")
     builder = ModelBuilder()
     reports: Dict[str, Report] = {}
 
@@ -170,6 +170,10 @@ def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
         read("state", _add_states(builder, args.state))
     if args.traces:
         read("traces", _add_traces(builder, args))
+    if args.alerts:
+        read("alerts", builder.add_alerts(list(args.alerts)))
+    if args.events:
+        read("events", builder.add_events(list(args.events)))
     if args.state and (args.traces or args.topology):
         read("infrastructure_links", builder.link_infrastructure())
     if args.links:
@@ -268,6 +272,22 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         help='explicit links for what the rules cannot infer: JSON files of '
         '[{"from": ID, "to": ID, "kind": "runs_on", "detail": TEXT}]',
+    )
+    build.add_argument(
+        "--alerts",
+        metavar="PATH",
+        nargs="+",
+        action="extend",
+        help="alert files: Alertmanager webhook payloads, Prometheus /api/v1/alerts "
+        "responses or JSON lists of alerts (repeatable)",
+    )
+    build.add_argument(
+        "--events",
+        metavar="PATH",
+        nargs="+",
+        action="extend",
+        help="change events: `kubectl get events -o json` or JSON lists of deploys and "
+        "config changes (repeatable)",
     )
     build.add_argument("-o", "--output", metavar="MODEL", required=True, help="snapshot to write")
     build.add_argument(

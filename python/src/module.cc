@@ -4,6 +4,7 @@
 // Snapshot), then the input modules that add their calls to ModelBuilder.
 #include <pybind11/pybind11.h>
 
+#include "alerts_events.h"
 #include "faultline/version.h"
 #include "iac.h"
 #include "ingest.h"
@@ -21,4 +22,5 @@ PYBIND11_MODULE(_core, m) {
   faultline::python::RegisterIngest(m);
   faultline::python::RegisterIac(m);
   faultline::python::RegisterSignals(m);
+  faultline::python::RegisterAlertsEvents(m);
 }

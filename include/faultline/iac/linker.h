@@ -25,6 +25,12 @@
 //              messaging.system can be (aws_sqs -> aws_sqs_queue, ...) -> runs_on it
 //   host       a traced instance whose host.id equals an aws_instance / google_compute_instance
 //              id -> runs_on it
+//   node       a Kubernetes node seen in traces (k8s.node.name -> node:NAME) whose name is an
+//              aws_instance's private_dns (or its first label), the "ip-A-B-C-D" form of its
+//              private_ip, or its id; a google_compute_instance's or Azure VM's name or
+//              hostname; or a GKE node of a google_container_node_pool's instance group
+//              ("gke-CLUSTER-POOL-HASH-XXXX" in "...-HASH-grp"); else whose host.id is an
+//              instance id -> runs_on it
 //   mapping    explicit links given with AddLinks() for what rules cannot infer
 #ifndef FAULTLINE_IAC_LINKER_H_
 #define FAULTLINE_IAC_LINKER_H_

@@ -14,9 +14,17 @@
 //   cross links, set "terraform_remote_state": a terraform_remote_state data source ->
 //   the stack whose backend address it reads (TerraformOptions::backend), whichever of the
 //   two stacks is loaded first.
+//   the stack's local backend address: a state read from a file is at
+//   "local://<its absolute path>" too, and a terraform_remote_state with backend "local"
+//   reads config.path relative to the folder of the state file that reads it, so the
+//   stacks of one repository link with no TerraformOptions::backend given.
 // Reloading a stack replaces its subgraphs; with a newer serial the report lists what was
 // added, removed and changed (non-secret attributes), and changed or added resources carry
-// the time as attributes "iac.changed_at_ns" and "iac.change" for the ranker.
+// the time as attributes "iac.changed_at_ns" and "iac.change" for the ranker. Each change is
+// also a ChangeEvent (model/signal_stats.h) of kind "iac_change" (reason "added", "changed"
+// or "removed", detail "serial 31 -> 32: changed instance_class,tags.team", at
+// TerraformOptions::seen_at_ns) in subgraph "events/terraform" (kind "events"), which
+// reloads do not replace: on the resource, or on the stack for a removed resource.
 #ifndef FAULTLINE_IAC_TERRAFORM_GRAPH_H_
 #define FAULTLINE_IAC_TERRAFORM_GRAPH_H_
 

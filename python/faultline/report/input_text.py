@@ -8,6 +8,7 @@ from faultline._reports import (
     LinkMappingReport,
     LinkReport,
     Report,
+    SignalReport,
     TerraformPlanReport,
     TerraformStateReport,
     TopologyReport,
@@ -103,6 +104,24 @@ def _link_mapping(report: LinkMappingReport) -> List[str]:
     return [f"links from {f.source}: {f.links} added" for f in report.files]
 
 
+def _signal(report: SignalReport) -> List[str]:
+    lines = []
+    for f in report.files:
+        rejected = sum(f.rejected.values())
+        extra = ""
+        if "merged" in f:
+            extra = f", {f.merged} repeats merged"
+        if "by_kind" in f:
+            kinds = ", ".join(f"{n} {k}" for k, n in sorted(f.by_kind.items()))
+            extra = f" ({kinds or 'none'})"
+        lines.append(f"read {f.source} ({f.format}): {f.read} {report.NOUN}, {f.accepted} "
+                     f"accepted{extra}, {rejected} rejected")
+        lines += [f"  rejected {n}: {reason}" for reason, n in sorted(f.rejected.items())]
+        lines += [f"  {error}" for error in f.errors]
+        lines += [f"  no entity for {labels}" for labels in f.unmapped]
+    return lines
+
+
 _WRITERS: Tuple[Tuple[Type[Report], Callable[..., List[str]]], ...] = (
     (TopologyReport, _topology),
     (TraceReport, _traces),
@@ -110,6 +129,7 @@ _WRITERS: Tuple[Tuple[Type[Report], Callable[..., List[str]]], ...] = (
     (TerraformPlanReport, _terraform_plan),
     (LinkReport, _infrastructure_links),
     (LinkMappingReport, _link_mapping),
+    (SignalReport, _signal),
 )
 
 
