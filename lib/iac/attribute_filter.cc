@@ -9,8 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "faultline/iac/terraform_state.h"
 #include "faultline/internal/str_cat.h"
+#include "faultline/internal/strings.h"
 
 namespace faultline {
 namespace internal {
@@ -18,27 +20,15 @@ namespace {
 
 // --- attribute names ---------------------------------------------------------------------
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // Lower-cased, with every byte that is not a letter or digit turned into '_', so that
 // "DB-Password", "db.password" and "dbPassword" read alike ("db_password", "dbpassword").
 std::string Normalize(std::string_view s) {
   std::string out(s.size(), '_');
   for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = Lower(s[i]);
+    const char c = absl::ascii_tolower(static_cast<unsigned char>(s[i]));
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out[i] = c;
   }
   return out;
-}
-
-bool Contains(std::string_view s, std::string_view part) {
-  return s.find(part) != std::string_view::npos;
-}
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
 
 // Substrings of a normalized name that mark it as secret.
@@ -139,7 +129,7 @@ void ForEachSegment(std::string_view key, F&& f) {
 bool SegmentLooksSecret(std::string_view segment) {
   const std::string n = Normalize(segment);
   for (std::string_view part : kSecretParts) {
-    if (Contains(n, part)) return true;
+    if (StrContains(n, part)) return true;
   }
   // "xyz_key" and "xyzkey" are key material unless they name an identifier.
   if (n.size() > 3 && EndsWith(n, "key")) {
@@ -291,14 +281,14 @@ bool ReadIndexStep(JsonReader& r, std::string* segment) {
 // Values that carry a secret whatever their key: PEM private keys, URLs with credentials
 // (scheme://user:password@host).
 bool ValueLooksSecret(std::string_view value) {
-  if (Contains(value, "PRIVATE KEY")) return true;
+  if (StrContains(value, "PRIVATE KEY")) return true;
   std::size_t scheme = value.find("://");
   while (scheme != std::string_view::npos) {
     const std::size_t start = scheme + 3;
     const std::size_t end = value.find_first_of("/?#", start);
     const std::string_view authority =
         value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (Contains(authority, "@")) return true;
+    if (StrContains(authority, "@")) return true;
     scheme = value.find("://", start);
   }
   return false;
@@ -420,7 +410,7 @@ std::string_view ServiceNameInResourceAttributes(std::string_view value) {
     std::string_view pair = value.substr(0, comma);
     value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
     while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    if (pair.substr(0, 13) == "service.name=") return pair.substr(13);
+    if (StartsWith(pair, "service.name=")) return pair.substr(13);
   }
   return {};
 }
@@ -640,7 +630,6 @@ std::string IdSegment(std::string_view text) {
 
 namespace {
 
-using internal::Contains;
 using internal::EndsWith;
 using internal::ForEachSegment;
 using internal::IsNumber;
@@ -652,6 +641,7 @@ using internal::kOpaqueContainers;
 using internal::Normalize;
 using internal::SegmentLooksSecret;
 using internal::StartsWith;
+using internal::StrContains;
 
 }  // namespace
 
@@ -684,7 +674,7 @@ bool IsKeptAttribute(std::string_view key) {
   if (opaque || leaf.empty()) return false;
   const std::string n = Normalize(leaf);
   // User names (master_username, admin_user_name) are credentials' halves.
-  if (Contains(n, "user")) return false;
+  if (StrContains(n, "user")) return false;
   for (std::string_view kept : kKeptLeaves) {
     if (n == kept) return true;
   }

@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 
+#include "faultline/internal/strings.h"
 #include "faultline/model/entity.h"
 #include "io/json_reader.h"
 
@@ -43,8 +44,7 @@ struct SensitivePaths {
   bool Covers(std::string_view key) const {
     for (const std::string& p : prefixes) {
       if (p.empty()) return true;
-      if (key.size() >= p.size() && key.substr(0, p.size()) == p &&
-          (key.size() == p.size() || key[p.size()] == '.')) {
+      if (StartsWith(key, p) && (key.size() == p.size() || key[p.size()] == '.')) {
         return true;
       }
     }

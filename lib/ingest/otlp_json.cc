@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "faultline/internal/str_cat.h"
+#include "faultline/internal/strings.h"
 #include "io/json_reader.h"
 #include "ingest/json_trace_common.h"
 #include "ingest/trace_parsers.h"
@@ -22,7 +23,7 @@ constexpr std::uint64_t kMaxTime = static_cast<std::uint64_t>(std::numeric_limit
 
 bool KindFromName(std::string_view name, SpanKind* kind) {
   constexpr std::string_view kPrefix = "SPAN_KIND_";
-  if (name.substr(0, kPrefix.size()) == kPrefix) name.remove_prefix(kPrefix.size());
+  if (StartsWith(name, kPrefix)) name.remove_prefix(kPrefix.size());
   if (name == "SERVER") *kind = SpanKind::kServer;
   else if (name == "CLIENT") *kind = SpanKind::kClient;
   else if (name == "PRODUCER") *kind = SpanKind::kProducer;
