@@ -13,7 +13,7 @@
 #include "faultline/internal/str_cat.h"
 #include "faultline/internal/strings.h"
 #include "faultline/model/model_builder.h"
-#include "iac/attribute_filter.h"
+#include "iac/environment_names.h"
 
 namespace faultline {
 namespace {

@@ -18,7 +18,7 @@
 #include "faultline/internal/str_cat.h"
 #include "faultline/internal/strings.h"
 #include "faultline/model/model_builder.h"
-#include "iac/attribute_filter.h"
+#include "iac/terraform_address.h"
 
 namespace faultline {
 namespace {

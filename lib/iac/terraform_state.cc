@@ -17,8 +17,11 @@
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
 #include "faultline/internal/strings.h"
-#include "iac/attribute_filter.h"
+#include "iac/attribute_flattening.h"
 #include "iac/json_document.h"
+#include "iac/secret_filter.h"
+#include "iac/sensitive_paths.h"
+#include "iac/terraform_address.h"
 #include "io/json_reader.h"
 
 namespace faultline {
