@@ -51,11 +51,7 @@ class OtlpJsonParser {
     return ReadJsonStream(
         text_, ctx_.name(), reader_,
         [this](JsonReader& r, std::size_t) { TracesData(r); },
-        [this](std::size_t, std::string_view where) {
-          // A line that is not a record counts as one record read and rejected.
-          ctx_.Read();
-          ctx_.Reject("malformed JSON line", where);
-        });
+        RejectMalformedLine(ctx_));
   }
 
  private:
