@@ -1,7 +1,7 @@
 // Private: small helpers shared by the JSON trace parsers (OTLP/JSON, Jaeger, Zipkin):
 // string storage that outlives a span's AddSpan() call, resource interning, key matching,
-// reads of span fields that record the first reason a span is bad, time conversion, and
-// the handling of a line that is not JSON.
+// reads and checks of span fields that give the first reason a span is bad (integers, ids,
+// times), and the handling of a line that is not JSON.
 #ifndef FAULTLINE_LIB_INGEST_JSON_TRACE_COMMON_H_
 #define FAULTLINE_LIB_INGEST_JSON_TRACE_COMMON_H_
 
@@ -85,6 +85,24 @@ inline bool MicrosToNanos(std::int64_t us, std::int64_t* ns) {
   if (us < 0 || us > std::numeric_limits<std::int64_t>::max() / 1000) return false;
   *ns = us * 1000;
   return true;
+}
+
+// ReadSpanIds(): the span's hex ids into `s`: the trace and span ids, both required and
+// non-zero, and the parent span id when there is one. nullptr when they are good, else the
+// first problem, checked in that order: "missing trace id", "bad trace id", "missing span
+// id", "bad span id", "bad parent span id".
+inline const char* ReadSpanIds(std::string_view trace_hex, std::string_view span_hex,
+                               std::string_view parent_hex, SpanRecord& s) {
+  if (trace_hex.empty()) return "missing trace id";
+  if (!ParseHexTraceId(trace_hex, &s.trace_id)) return "bad trace id";
+  if (s.trace_id.empty()) return "missing trace id";
+  if (span_hex.empty()) return "missing span id";
+  if (!ParseHexSpanId(span_hex, &s.span_id)) return "bad span id";
+  if (s.span_id == 0) return "missing span id";
+  if (!parent_hex.empty() && !ParseHexSpanId(parent_hex, &s.parent_span_id)) {
+    return "bad parent span id";
+  }
+  return nullptr;
 }
 
 // EndAfterMicros(): `start_ns` plus `duration_us` microseconds into *end_ns; false, leaving

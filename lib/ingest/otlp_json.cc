@@ -343,25 +343,8 @@ class OtlpJsonParser {
     }
     if (!r.ok()) return;
     ctx_.Read();
-    if (bad == nullptr) {
-      if (trace_hex.empty()) {
-        bad = "missing trace id";
-      } else if (!ParseHexTraceId(trace_hex, &s.trace_id)) {
-        bad = "bad trace id";
-      } else if (s.trace_id.empty()) {
-        bad = "missing trace id";
-      } else if (span_hex.empty()) {
-        bad = "missing span id";
-      } else if (!ParseHexSpanId(span_hex, &s.span_id)) {
-        bad = "bad span id";
-      } else if (s.span_id == 0) {
-        bad = "missing span id";
-      } else if (!parent_hex.empty() && !ParseHexSpanId(parent_hex, &s.parent_span_id)) {
-        bad = "bad parent span id";
-      } else if (start_ns == 0) {
-        bad = "missing timestamp";
-      }
-    }
+    if (bad == nullptr) bad = ReadSpanIds(trace_hex, span_hex, parent_hex, s);
+    if (bad == nullptr && start_ns == 0) bad = "missing timestamp";
     if (bad != nullptr) {
       ctx_.Reject(bad, Where(start, StrCat(".spans[", index, "]")));
       return;

@@ -191,22 +191,9 @@ class ZipkinParser {
       }
     }
     if (!r.ok()) return;
+    if (bad == nullptr) bad = ReadSpanIds(trace_hex, id_hex, parent_hex, s);
     if (bad == nullptr) {
-      if (trace_hex.empty()) {
-        bad = "missing trace id";
-      } else if (!ParseHexTraceId(trace_hex, &s.trace_id)) {
-        bad = "bad trace id";
-      } else if (s.trace_id.empty()) {
-        bad = "missing trace id";
-      } else if (id_hex.empty()) {
-        bad = "missing span id";
-      } else if (!ParseHexSpanId(id_hex, &s.span_id)) {
-        bad = "bad span id";
-      } else if (s.span_id == 0) {
-        bad = "missing span id";
-      } else if (!parent_hex.empty() && !ParseHexSpanId(parent_hex, &s.parent_span_id)) {
-        bad = "bad parent span id";
-      } else if (!have_timestamp) {
+      if (!have_timestamp) {
         bad = "missing timestamp";
       } else if (!MicrosToNanos(timestamp_us, &s.start_ns)) {
         bad = "bad timestamp";
