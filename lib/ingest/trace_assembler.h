@@ -17,9 +17,10 @@
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
-#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
