@@ -27,6 +27,7 @@
 #include "absl/status/status.h"
 #include "benchmark/benchmark.h"
 #include "boost/graph/adjacency_list.hpp"
+#include "faultline/internal/random.h"
 #include "faultline/model/edge.h"
 #include "faultline/model/entity.h"
 #include "faultline/model/model_builder.h"
@@ -37,23 +38,7 @@ namespace {
 
 // --- The random graph ----------------------------------------------------------------
 
-// SplitMix64: a small deterministic generator whose output does not depend on the
-// standard library (unlike std::uniform_int_distribution).
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n); the modulo bias is below 2^-40 for the sizes used here.
-  std::uint32_t Below(std::uint32_t n) { return static_cast<std::uint32_t>(Next() % n); }
-
- private:
-  std::uint64_t state_;
-};
+using internal::SplitMix64;
 
 struct SubgraphSpec {
   const char* id;

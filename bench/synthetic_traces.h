@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "faultline/internal/random.h"
+
 namespace faultline::bench {
 
 struct SynthSpan {
@@ -39,28 +41,13 @@ struct SynthWorkload {
   std::vector<SynthSpan> spans;  // grouped by trace, in trace order
 };
 
-class SplitMix {
- public:
-  explicit SplitMix(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  std::uint32_t Below(std::uint32_t n) { return static_cast<std::uint32_t>(Next() % n); }
-
- private:
-  std::uint64_t s_;
-};
-
 inline SynthWorkload GenerateWorkload(std::size_t min_spans, std::uint32_t services = 40,
                                       std::uint64_t seed = 42) {
   SynthWorkload w;
   for (std::uint32_t i = 0; i < services; ++i) {
     w.services.push_back(i == 0 ? std::string("frontend") : "svc-" + std::to_string(i));
   }
-  SplitMix rng(seed);
+  internal::SplitMix64 rng(seed);
   // Layers: 0 = frontend; 1..services/4 mid; the rest leaves. Calls go down one layer.
   const std::uint32_t mid_end = std::max<std::uint32_t>(2, services / 4);
   std::int64_t clock = 1'700'000'000'000'000'000;

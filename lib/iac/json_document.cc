@@ -8,9 +8,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "faultline/io/source.h"
 #include "faultline/internal/str_cat.h"
-#include "iac/attribute_filter.h"
+#include "faultline/io/source.h"
+#include "iac/attribute_flattening.h"
+#include "iac/sensitive_paths.h"
 #include "io/json_reader.h"
 
 namespace faultline::internal {

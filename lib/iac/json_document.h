@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "iac/attribute_filter.h"
+#include "iac/attribute_flattening.h"
+#include "iac/sensitive_paths.h"
 #include "io/json_reader.h"
 
 namespace faultline::internal {

@@ -1,6 +1,5 @@
 // ModelBuilder::LinkInfrastructure() and AddLinks(): traced entities to IaC resources.
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -8,16 +7,21 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "faultline/iac/linker.h"
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
+#include "faultline/internal/strings.h"
 #include "faultline/model/model_builder.h"
-#include "iac/attribute_filter.h"
+#include "iac/environment_names.h"
 
 namespace faultline {
 namespace {
 
+using internal::EndsWith;
+using internal::StartsWith;
 using internal::StrCat;
+using internal::StrContains;
 
 constexpr std::string_view kLinkSet = "iac_traces";
 
@@ -28,9 +32,6 @@ const std::string* Find(const Attributes& attrs, std::string_view key) {
   return nullptr;
 }
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
 
 // Attributes of a resource that hold an address a client would connect to.
 bool IsEndpointKey(std::string_view key) {
@@ -43,10 +44,8 @@ bool IsEndpointKey(std::string_view key) {
   if (StartsWith(key, "tf.") || StartsWith(key, "tags.")) return false;  // the common keys
   if (kKeys->contains(key)) return true;
   // Lists of endpoints: ip_address.N.ip_address, cache_nodes.N.address.
-  return (StartsWith(key, "ip_address.") && key.size() > 11 &&
-          key.substr(key.size() - 11) == ".ip_address") ||
-         (StartsWith(key, "cache_nodes.") && key.size() > 8 &&
-          key.substr(key.size() - 8) == ".address");
+  return (StartsWith(key, "ip_address.") && key.size() > 11 && EndsWith(key, ".ip_address")) ||
+         (StartsWith(key, "cache_nodes.") && key.size() > 8 && EndsWith(key, ".address"));
 }
 
 // "host:port" -> "host".
@@ -74,7 +73,7 @@ bool IsWorkloadType(std::string_view type) {
 bool IsFunctionType(std::string_view type) {
   return StartsWith(type, "aws_lambda_function") || StartsWith(type, "google_cloudfunctions") ||
          StartsWith(type, "google_cloud_run") ||
-         (StartsWith(type, "azurerm_") && type.find("function_app") != std::string_view::npos);
+         (StartsWith(type, "azurerm_") && StrContains(type, "function_app"));
 }
 
 // A cloud resource id as comparable text: the service host of a GCP full resource name
@@ -87,7 +86,7 @@ std::string CanonicalResourceId(std::string_view id) {
   }
   std::string out(id);
   if (StartsWith(out, "/subscriptions/")) {
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    absl::AsciiStrToLower(&out);
   }
   return out;
 }
@@ -103,7 +102,7 @@ bool IsDatastoreType(std::string_view type) {
   // Groups and settings of a datastore are not the datastore.
   for (std::string_view part : {"_subnet_group", "_parameter_group", "_option_group",
                                 "_user", "_snapshot"}) {
-    if (type.find(part) != std::string_view::npos) return false;
+    if (StrContains(type, part)) return false;
   }
   return StartsWith(type, "aws_db_instance") || StartsWith(type, "aws_rds_cluster") ||
          StartsWith(type, "aws_elasticache") || StartsWith(type, "aws_dynamodb") ||

@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "faultline/internal/strings.h"
+
 namespace faultline::internal {
 namespace {
 
@@ -53,9 +55,9 @@ constexpr PlacementRule kRules[] = {
 absl::Span<const PlacementRule> PlacementRules() { return kRules; }
 
 bool RuleKeyMatches(std::string_view rule_key, std::string_view key) {
-  if (rule_key.size() >= 2 && rule_key.substr(rule_key.size() - 2) == ".*") {
+  if (EndsWith(rule_key, ".*")) {
     const std::string_view prefix = rule_key.substr(0, rule_key.size() - 1);  // keeps '.'
-    if (key.size() <= prefix.size() || key.substr(0, prefix.size()) != prefix) return false;
+    if (key.size() <= prefix.size() || !StartsWith(key, prefix)) return false;
     for (char c : key.substr(prefix.size())) {
       if (!std::isdigit(static_cast<unsigned char>(c))) return false;
     }

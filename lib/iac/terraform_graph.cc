@@ -16,13 +16,15 @@
 #include "faultline/iac/terraform_state.h"
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
+#include "faultline/internal/strings.h"
 #include "faultline/model/model_builder.h"
-#include "iac/attribute_filter.h"
 #include "iac/placement_rules.h"
+#include "iac/terraform_address.h"
 
 namespace faultline {
 namespace {
 
+using internal::StartsWith;
 using internal::StrCat;
 
 constexpr std::string_view kRemoteStateSet = "terraform_remote_state/";
@@ -177,7 +179,7 @@ class RefIndex {
     if (it == ends_.end()) return;
     for (std::uint32_t i = it->second.first; i != kEnd; i = targets_[i].next) {
       const Target& t = targets_[i].target;
-      if (t.type.substr(0, type_prefix.size()) == type_prefix) visit(t);
+      if (StartsWith(t.type, type_prefix)) visit(t);
     }
   }
 
@@ -358,7 +360,7 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
   RefIndex other_index;  // instances of the other stacks
   std::map<std::string, std::string> backend_stack;  // backend address -> stack name
   for (const std::string& sg_id : builder.SubgraphIds()) {
-    if (sg_id.rfind("iac/", 0) != 0) continue;
+    if (!StartsWith(sg_id, "iac/")) continue;
     const std::string rest = sg_id.substr(4);
     const std::string other_stack = rest.substr(0, rest.find('/'));
     if (other_stack == stack) continue;
@@ -409,7 +411,7 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
   auto apply_rules = [&](const std::string& type, const Attributes& attrs, auto&& on_zone,
                          auto&& on_region, auto&& on_resource) {
     for (const internal::PlacementRule& rule : internal::PlacementRules()) {
-      if (type.compare(0, rule.type_prefix.size(), rule.type_prefix) != 0) continue;
+      if (!StartsWith(type, rule.type_prefix)) continue;
       for (const auto& [k, v] : attrs) {
         if (v.empty() || !internal::RuleKeyMatches(rule.key, k)) continue;
         switch (rule.target) {
@@ -509,11 +511,11 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
   std::set<std::pair<std::string, std::string>> inbound_seen;     // (consumer, reader)
   if (!options.backend.empty() || !local_backend.empty()) {
     for (const std::string& sg_id : builder.SubgraphIds()) {
-      if (sg_id.rfind("iac/", 0) != 0 || sg_id.find('/', 4) != std::string::npos) continue;
+      if (!StartsWith(sg_id, "iac/") || sg_id.find('/', 4) != std::string::npos) continue;
       const std::string consumer = sg_id.substr(4);
       if (consumer == stack) continue;
       for (const auto& [k, v] : builder.SubgraphAttributes(*builder.FindSubgraph(sg_id))) {
-        if (k.rfind(kPendingRemote, 0) != 0) continue;
+        if (!StartsWith(k, kPendingRemote)) continue;
         const auto bar = v.rfind('|');
         if (bar == std::string::npos) continue;
         const std::string read = v.substr(bar + 1);
@@ -552,7 +554,7 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
   if (previous) {
     report.previous_serial = builder.SubgraphVersion(*previous);
     for (const std::string& sg_id : builder.SubgraphIds()) {
-      if (sg_id != report.subgraph && sg_id.rfind(report.subgraph + "/", 0) != 0) continue;
+      if (sg_id != report.subgraph && !StartsWith(sg_id, report.subgraph + "/")) continue;
       for (EntityId e : builder.SubgraphMembers(*builder.FindSubgraph(sg_id))) {
         if (builder.EntityKindOf(e) == EntityKind::kIacResource) {
           old_attributes[std::string(builder.EntityIdString(e))] = builder.EntityAttributes(e);
@@ -581,7 +583,7 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
       } else {
         std::map<std::string, std::string> a, b;
         for (const auto& [k, v] : old->second) {
-          if (k.rfind("iac.", 0) != 0 && k.rfind("plan.", 0) != 0) a[k] = v;
+          if (!StartsWith(k, "iac.") && !StartsWith(k, "plan.")) a[k] = v;
         }
         for (const auto& [k, v] : e.attributes) b[k] = v;
         for (const auto& [k, v] : a) {
@@ -642,7 +644,7 @@ absl::StatusOr<TerraformReport> AddTerraformState(ModelBuilder& builder, const I
     if (e.replace_attributes) {
       // A loaded plan's view of the resource ("plan." keys) outlives a reload of the state.
       for (const Attribute& a : builder.EntityAttributes(id)) {
-        if (a.first.rfind("plan.", 0) == 0) e.attributes.push_back(a);
+        if (StartsWith(a.first, "plan.")) e.attributes.push_back(a);
       }
       FAULTLINE_RETURN_IF_ERROR(builder.SetEntityAttributes(id, std::move(e.attributes)));
     }

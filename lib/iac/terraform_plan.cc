@@ -17,8 +17,11 @@
 #include "absl/status/statusor.h"
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
-#include "iac/attribute_filter.h"
+#include "faultline/internal/strings.h"
+#include "iac/attribute_flattening.h"
 #include "iac/json_document.h"
+#include "iac/secret_filter.h"
+#include "iac/sensitive_paths.h"
 #include "io/json_reader.h"
 
 namespace faultline {
@@ -27,11 +30,8 @@ namespace {
 using internal::JsonType;
 using internal::Leaf;
 using internal::SensitivePaths;
+using internal::StartsWith;
 using internal::StrCat;
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
 
 // Roots of references that name no resource.
 constexpr std::string_view kNonResourceRoots[] = {

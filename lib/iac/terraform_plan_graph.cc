@@ -16,12 +16,14 @@
 #include "faultline/iac/terraform_plan.h"
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
+#include "faultline/internal/strings.h"
 #include "faultline/model/model_builder.h"
-#include "iac/attribute_filter.h"
+#include "iac/terraform_address.h"
 
 namespace faultline {
 namespace {
 
+using internal::StartsWith;
 using internal::StrCat;
 
 // The stack a plan file belongs to: as for state ("data.plan.json" -> "data"), and the
@@ -133,7 +135,7 @@ absl::StatusOr<TerraformPlanReport> AddTerraformPlan(ModelBuilder& builder,
   if (const auto previous = builder.FindSubgraph(report.subgraph)) {
     for (EntityId e : builder.SubgraphMembers(*previous)) {
       Attributes attrs = builder.EntityAttributes(e);
-      const auto is_plan_key = [](const Attribute& a) { return a.first.rfind("plan.", 0) == 0; };
+      const auto is_plan_key = [](const Attribute& a) { return StartsWith(a.first, "plan."); };
       if (std::none_of(attrs.begin(), attrs.end(), is_plan_key)) continue;
       attrs.erase(std::remove_if(attrs.begin(), attrs.end(), is_plan_key), attrs.end());
       FAULTLINE_RETURN_IF_ERROR(builder.SetEntityAttributes(e, std::move(attrs)));

@@ -16,13 +16,18 @@
 #include "absl/status/statusor.h"
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
-#include "iac/attribute_filter.h"
+#include "faultline/internal/strings.h"
+#include "iac/attribute_flattening.h"
 #include "iac/json_document.h"
+#include "iac/secret_filter.h"
+#include "iac/sensitive_paths.h"
+#include "iac/terraform_address.h"
 #include "io/json_reader.h"
 
 namespace faultline {
 namespace {
 
+using internal::EndsWith;
 using internal::JsonType;
 using internal::StrCat;
 
@@ -30,10 +35,6 @@ using internal::Leaf;
 using internal::ReadIndexKey;
 using internal::ReadSensitiveAttributes;
 using internal::SensitivePaths;
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 // --- addresses ---------------------------------------------------------------------------
 

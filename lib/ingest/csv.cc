@@ -25,6 +25,7 @@
 #include "absl/numeric/int128.h"
 #include "faultline/internal/status_macros.h"
 #include "faultline/internal/str_cat.h"
+#include "faultline/internal/strings.h"
 #include "ingest/trace_parsers.h"
 
 namespace faultline {
@@ -206,30 +207,6 @@ void CsvReader::Finish() {
   }
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool ConsumePrefixIgnoreCase(std::string_view& s, std::string_view prefix) {
-  if (s.size() < prefix.size() || !EqualsIgnoreCase(s.substr(0, prefix.size()), prefix)) {
-    return false;
-  }
-  s.remove_prefix(prefix.size());
-  return true;
-}
-
 // True for an identifier that can be hashed: no spaces, no control characters.
 bool IsIdText(std::string_view s) {
   for (char c : s) {
@@ -265,7 +242,7 @@ TraceId Fnv1a128(std::string_view s) {
 enum class IdStatus : std::uint8_t { kOk, kMissing, kBad };
 
 IdStatus ReadTraceId(std::string_view s, TraceId* out) {
-  s = Trim(s);
+  s = StripBlanks(s);
   if (s.empty()) return IdStatus::kMissing;
   if (ParseHexTraceId(s, out)) return out->empty() ? IdStatus::kMissing : IdStatus::kOk;
   if (!IsIdText(s)) return IdStatus::kBad;
@@ -274,7 +251,7 @@ IdStatus ReadTraceId(std::string_view s, TraceId* out) {
 }
 
 IdStatus ReadSpanId(std::string_view s, std::uint64_t* out) {
-  s = Trim(s);
+  s = StripBlanks(s);
   if (s.empty()) return IdStatus::kMissing;
   if (ParseHexSpanId(s, out)) return *out == 0 ? IdStatus::kMissing : IdStatus::kOk;
   if (!IsIdText(s)) return IdStatus::kBad;
@@ -296,7 +273,7 @@ int UnitExponent(TimeUnit unit) {
 // exponent: "1661140374351773094", "1.5", "1.6611403743517731e+18") in `unit`, as integer
 // nanoseconds truncated toward zero. False for anything else or a value outside int64.
 bool ReadTime(std::string_view s, TimeUnit unit, std::int64_t* out) {
-  s = Trim(s);
+  s = StripBlanks(s);
   std::size_t i = 0;
   const std::size_t n = s.size();
   bool negative = false;
@@ -358,9 +335,9 @@ bool ReadTime(std::string_view s, TimeUnit unit, std::int64_t* out) {
 
 // ReadKind(): SERVER, server, SPAN_KIND_SERVER, Server ... or 0..5; kUnspecified otherwise.
 SpanKind ReadKind(std::string_view s) {
-  s = Trim(s);
+  s = StripBlanks(s);
   if (s.size() == 1 && s[0] >= '0' && s[0] <= '5') return static_cast<SpanKind>(s[0] - '0');
-  ConsumePrefixIgnoreCase(s, "SPAN_KIND_");
+  ConsumePrefixIgnoreCase(&s, "SPAN_KIND_");
   if (EqualsIgnoreCase(s, "server")) return SpanKind::kServer;
   if (EqualsIgnoreCase(s, "client")) return SpanKind::kClient;
   if (EqualsIgnoreCase(s, "producer")) return SpanKind::kProducer;
@@ -372,9 +349,9 @@ SpanKind ReadKind(std::string_view s) {
 // ReadStatus(): ERROR / STATUS_CODE_ERROR / 2 / true set status ERROR; OK / 1 set OK; a
 // three-digit number is an HTTP status; anything else leaves the span as it is.
 void ReadStatus(std::string_view s, SpanRecord& span) {
-  s = Trim(s);
+  s = StripBlanks(s);
   if (s.empty()) return;
-  ConsumePrefixIgnoreCase(s, "STATUS_CODE_");
+  ConsumePrefixIgnoreCase(&s, "STATUS_CODE_");
   if (EqualsIgnoreCase(s, "error") || EqualsIgnoreCase(s, "true") || s == "2") {
     span.status_code = 2;
     return;
@@ -396,10 +373,10 @@ constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
 std::size_t FindColumn(const std::vector<std::string>& header, std::string_view name) {
   if (name.empty()) return kNoColumn;
   for (std::size_t i = 0; i < header.size(); ++i) {
-    if (Trim(header[i]) == name) return i;
+    if (StripBlanks(header[i]) == name) return i;
   }
   for (std::size_t i = 0; i < header.size(); ++i) {
-    if (EqualsIgnoreCase(Trim(header[i]), name)) return i;
+    if (EqualsIgnoreCase(StripBlanks(header[i]), name)) return i;
   }
   return kNoColumn;
 }
@@ -533,7 +510,7 @@ std::string Line(std::size_t line) { return StrCat("line ", line); }
 absl::Status ParseCsv(std::string_view bytes, const CsvMapping& mapping, ParseContext& ctx,
                       SpanSink& sink) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
-  if (bytes.substr(0, kBom.size()) == kBom) bytes.remove_prefix(kBom.size());
+  if (internal::StartsWith(bytes, kBom)) bytes.remove_prefix(kBom.size());
 
   CsvReader reader(bytes);
   if (!reader.Next()) {
@@ -583,7 +560,7 @@ absl::Status ParseCsv(std::string_view bytes, const CsvMapping& mapping, ParseCo
       case IdStatus::kBad: ctx.Reject("bad span id", Line(line)); continue;
     }
     if (col.parent != kNoColumn) {
-      const std::string_view parent = Trim(f[col.parent]);
+      const std::string_view parent = StripBlanks(f[col.parent]);
       if (!parent.empty() && !(!root_value.empty() && parent == root_value) &&
           ReadSpanId(parent, &span.parent_span_id) == IdStatus::kBad) {
         ctx.Reject("bad parent span id", Line(line));
@@ -607,8 +584,8 @@ absl::Status ParseCsv(std::string_view bytes, const CsvMapping& mapping, ParseCo
         continue;
       }
     }
-    const std::string_view service = col.service != kNoColumn ? Trim(f[col.service]) : "";
-    const std::string_view pod = col.pod != kNoColumn ? Trim(f[col.pod]) : "";
+    const std::string_view service = col.service != kNoColumn ? StripBlanks(f[col.service]) : "";
+    const std::string_view pod = col.pod != kNoColumn ? StripBlanks(f[col.pod]) : "";
     if (service.empty() && pod.empty()) {
       ctx.Reject("missing service", Line(line));
       continue;

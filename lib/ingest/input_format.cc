@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "faultline/internal/str_cat.h"
+#include "faultline/internal/strings.h"
 #include "ingest/protowire.h"
 #include "ingest/trace_parsers.h"
 
@@ -24,15 +25,6 @@ namespace {
 constexpr std::uint64_t kMaxDecompressedBytes = std::uint64_t{8} << 30;
 // Room reserved up front from a size the stream declares: trusted only this far.
 constexpr std::uint64_t kMaxReserveBytes = std::uint64_t{1} << 30;
-
-bool HasPrefix(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string TooLarge(std::string_view name, std::string_view what, std::size_t offset) {
   return StrCat(name, ": ", what, " data decompresses to more than ", kMaxDecompressedBytes >> 30,
@@ -91,7 +83,7 @@ absl::StatusOr<std::string> Gunzip(const std::string& in, std::string_view name)
       // last member is tolerated, as gzip(1) does.
       const std::string_view rest = std::string_view(in).substr(pos);
       if (rest.empty() || rest.find_first_not_of('\0') == std::string_view::npos) break;
-      if (!HasPrefix(rest, "\x1f\x8b")) {
+      if (!StartsWith(rest, "\x1f\x8b")) {
         status = absl::DataLossError(
             StrCat(name, ": ", rest.size(), " bytes of trailing garbage after gzip member ",
                    members, " at compressed offset ", pos));
@@ -184,12 +176,9 @@ Extension ExtensionOf(std::string_view name) {
       break;
     }
   }
-  std::string lower;
   const std::size_t dot = name.rfind('.');
   if (dot == std::string_view::npos) return Extension::kNone;
-  for (char c : name.substr(dot)) {
-    lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-  }
+  const std::string lower = AsciiStrToLower(name.substr(dot));
   if (lower == ".pb" || lower == ".proto" || lower == ".binpb" || lower == ".protobuf") {
     return Extension::kProto;
   }
@@ -384,8 +373,8 @@ bool LooksLikeCsv(std::string_view text, std::size_t from) {
 }  // namespace
 
 absl::StatusOr<std::string> Decompress(std::string bytes, std::string_view name) {
-  if (HasPrefix(bytes, "\x1f\x8b")) return Gunzip(bytes, name);
-  if (HasPrefix(bytes, "\x28\xb5\x2f\xfd")) return Unzstd(bytes, name);
+  if (StartsWith(bytes, "\x1f\x8b")) return Gunzip(bytes, name);
+  if (StartsWith(bytes, "\x28\xb5\x2f\xfd")) return Unzstd(bytes, name);
   return absl::StatusOr<std::string>(std::move(bytes));
 }
 
@@ -397,7 +386,7 @@ absl::StatusOr<TraceFormat> DetectTraceFormat(std::string_view bytes, std::strin
   if (!head.empty() && head[0] == '\0' && LooksLikeProto(bytes)) return TraceFormat::kOtlpProto;
 
   // Text: skip a UTF-8 byte order mark and white space (and blank lines).
-  std::size_t i = HasPrefix(head, "\xef\xbb\xbf") ? 3 : 0;
+  std::size_t i = StartsWith(head, "\xef\xbb\xbf") ? 3 : 0;
   while (i < head.size() && IsJsonSpace(head[i])) ++i;
   if (i < head.size() && (head[i] == '{' || head[i] == '[')) {
     // JSON or JSON Lines: decided from the first value (the first line).

@@ -1,12 +1,15 @@
 // Private: small helpers shared by the JSON trace parsers (OTLP/JSON, Jaeger, Zipkin):
-// string storage that outlives a span's AddSpan() call, resource interning, key matching
-// and time conversion.
+// string storage that outlives a span's AddSpan() call, resource interning, key matching,
+// reads and checks of span fields that give the first reason a span is bad (integers, ids,
+// times), and the handling of a line that is not JSON.
 #ifndef FAULTLINE_LIB_INGEST_JSON_TRACE_COMMON_H_
 #define FAULTLINE_LIB_INGEST_JSON_TRACE_COMMON_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -14,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "faultline/ingest/span.h"
 #include "ingest/attribute_cache.h"
+#include "ingest/trace_parsers.h"
 #include "io/json_reader.h"
 
 namespace faultline::internal {
@@ -81,6 +85,56 @@ inline bool MicrosToNanos(std::int64_t us, std::int64_t* ns) {
   if (us < 0 || us > std::numeric_limits<std::int64_t>::max() / 1000) return false;
   *ns = us * 1000;
   return true;
+}
+
+// ReadSpanIds(): the span's hex ids into `s`: the trace and span ids, both required and
+// non-zero, and the parent span id when there is one. nullptr when they are good, else the
+// first problem, checked in that order: "missing trace id", "bad trace id", "missing span
+// id", "bad span id", "bad parent span id".
+inline const char* ReadSpanIds(std::string_view trace_hex, std::string_view span_hex,
+                               std::string_view parent_hex, SpanRecord& s) {
+  if (trace_hex.empty()) return "missing trace id";
+  if (!ParseHexTraceId(trace_hex, &s.trace_id)) return "bad trace id";
+  if (s.trace_id.empty()) return "missing trace id";
+  if (span_hex.empty()) return "missing span id";
+  if (!ParseHexSpanId(span_hex, &s.span_id)) return "bad span id";
+  if (s.span_id == 0) return "missing span id";
+  if (!parent_hex.empty() && !ParseHexSpanId(parent_hex, &s.parent_span_id)) {
+    return "bad parent span id";
+  }
+  return nullptr;
+}
+
+// EndAfterMicros(): `start_ns` plus `duration_us` microseconds into *end_ns; false, leaving
+// *end_ns alone, when the duration is negative or the end would pass int64.
+inline bool EndAfterMicros(std::int64_t start_ns, std::int64_t duration_us,
+                           std::int64_t* end_ns) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  if (duration_us < 0 || duration_us > (kMax - start_ns) / 1000) return false;
+  *end_ns = start_ns + duration_us * 1000;
+  return true;
+}
+
+// ReadInt64Or(): reads an integer into *out, or else records `reason` in *bad (the first
+// reason wins) and skips the value: a span field of the wrong type. False only when the
+// reader failed (malformed JSON), which ends the span.
+inline bool ReadInt64Or(JsonReader& r, std::int64_t* out, const char* reason,
+                        const char** bad) {
+  if (r.ReadInt64(out)) return true;
+  if (!r.ok()) return false;
+  if (*bad == nullptr) *bad = reason;
+  r.Skip();
+  return true;
+}
+
+// RejectMalformedLine(): ReadJsonStream()'s `bad_line` for a trace parser: a line that is
+// not a record counts as one span read and rejected as "malformed JSON line".
+inline std::function<void(std::size_t, std::string_view)> RejectMalformedLine(
+    ParseContext& ctx) {
+  return [&ctx](std::size_t, std::string_view where) {
+    ctx.Read();
+    ctx.Reject("malformed JSON line", where);
+  };
 }
 
 // ReadAttributeScalar(): a scalar attribute value (string, number or boolean) as the text

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "faultline/internal/str_cat.h"
+#include "faultline/internal/strings.h"
 #include "io/json_reader.h"
 #include "ingest/json_trace_common.h"
 #include "ingest/trace_parsers.h"
@@ -22,7 +23,7 @@ constexpr std::uint64_t kMaxTime = static_cast<std::uint64_t>(std::numeric_limit
 
 bool KindFromName(std::string_view name, SpanKind* kind) {
   constexpr std::string_view kPrefix = "SPAN_KIND_";
-  if (name.substr(0, kPrefix.size()) == kPrefix) name.remove_prefix(kPrefix.size());
+  if (StartsWith(name, kPrefix)) name.remove_prefix(kPrefix.size());
   if (name == "SERVER") *kind = SpanKind::kServer;
   else if (name == "CLIENT") *kind = SpanKind::kClient;
   else if (name == "PRODUCER") *kind = SpanKind::kProducer;
@@ -50,11 +51,7 @@ class OtlpJsonParser {
     return ReadJsonStream(
         text_, ctx_.name(), reader_,
         [this](JsonReader& r, std::size_t) { TracesData(r); },
-        [this](std::size_t, std::string_view where) {
-          // A line that is not a record counts as one record read and rejected.
-          ctx_.Read();
-          ctx_.Reject("malformed JSON line", where);
-        });
+        RejectMalformedLine(ctx_));
   }
 
  private:
@@ -346,25 +343,8 @@ class OtlpJsonParser {
     }
     if (!r.ok()) return;
     ctx_.Read();
-    if (bad == nullptr) {
-      if (trace_hex.empty()) {
-        bad = "missing trace id";
-      } else if (!ParseHexTraceId(trace_hex, &s.trace_id)) {
-        bad = "bad trace id";
-      } else if (s.trace_id.empty()) {
-        bad = "missing trace id";
-      } else if (span_hex.empty()) {
-        bad = "missing span id";
-      } else if (!ParseHexSpanId(span_hex, &s.span_id)) {
-        bad = "bad span id";
-      } else if (s.span_id == 0) {
-        bad = "missing span id";
-      } else if (!parent_hex.empty() && !ParseHexSpanId(parent_hex, &s.parent_span_id)) {
-        bad = "bad parent span id";
-      } else if (start_ns == 0) {
-        bad = "missing timestamp";
-      }
-    }
+    if (bad == nullptr) bad = ReadSpanIds(trace_hex, span_hex, parent_hex, s);
+    if (bad == nullptr && start_ns == 0) bad = "missing timestamp";
     if (bad != nullptr) {
       ctx_.Reject(bad, Where(start, StrCat(".spans[", index, "]")));
       return;

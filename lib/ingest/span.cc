@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "absl/container/flat_hash_map.h"
+#include "faultline/internal/strings.h"
 
 namespace faultline {
 
@@ -88,16 +89,7 @@ bool SetResourceAttribute(AttributeTarget target, std::string_view value,
 
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
+using internal::EqualsIgnoreCase;
 
 // Parses a decimal integer (optionally signed); false when `s` is not one.
 bool ParseInt(std::string_view s, std::int64_t* out) {

@@ -2,15 +2,25 @@
 // trace, and analyses each trace once it is complete (no new span within the pairing
 // horizon, or the input ended) into the model: service, operation and placement edges with
 // windowed statistics. What each span means for the graph is decided here and only here.
+//
+// Its members are defined by job:
+//   trace_assembler.cc            buffering per trace, expiry and flushing
+//   trace_assembler_analysis.cc   one complete trace into the model (Analyze())
+//   trace_assembler_links.cc      span links into async edges (ResolveLinks())
+//   trace_assembler_peers.cc      uninstrumented peers named by client spans
+//   trace_assembler_names.cc      operation names, their cap per service, entry points
+//   trace_assembler_model.cc      cached access to the model, resources' entities
+//   trace_assembler_retention.cc  old statistics buckets dropped, stale caches dropped
 #ifndef FAULTLINE_LIB_INGEST_TRACE_ASSEMBLER_H_
 #define FAULTLINE_LIB_INGEST_TRACE_ASSEMBLER_H_
 
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
-#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -120,42 +130,82 @@ class TraceAssembler : public SpanSink {
     }
   };
 
-  // InternName(): the id of a span name as an operation name (NormalizeOperationName()).
-  std::uint32_t InternName(std::string_view raw);
-  std::uint32_t InternPeer(const SpanRecord& span);
-  std::uint32_t MakePeer(const SpanRecord& span);
+  // Pack(): two 32-bit ids as one 64-bit key, `a` in the high half.
+  static std::uint64_t Pack(std::uint32_t a, std::uint32_t b) {
+    return (std::uint64_t{a} << 32) | b;
+  }
+
+  // --- buffering and flushing (trace_assembler.cc) ---
+  // Drops old buckets, then analyses the traces that expired (last span older than the
+  // pairing horizon behind the watermark, and enough spans of other traces since) and,
+  // over max_pending_traces, the oldest more until 90 % of the cap remain; oldest first.
   void FlushExpired();
-  // Drops statistics buckets older than TraceOptions::retention_ns behind the watermark.
-  void DropOldBuckets();
   // Analyses the pending trace `id` and frees its buffer.
   void AnalyzeAndRelease(const TraceId& id);
   // Analyse the traces in `slot` / `slots` (in order), no longer in pending_, and free
   // their buffers.
   void ReleaseSlots(const std::vector<std::uint32_t>& slots);
   void ReleaseSlot(std::uint32_t slot);
+
+  // --- analysis (trace_assembler_analysis.cc, trace_assembler_links.cc) ---
+  // Analyze(): one trace's spans into the model's statistics (applied through batch_),
+  // then ResolveLinks(). Marks the trace's duplicate spans in duplicate_.
   void Analyze(TraceBuffer& trace);
+  // ResolveLinks(): records the trace's spans as link targets, resolves the links waiting
+  // for them and the trace's own links (async edges), and queues the links whose targets
+  // have not arrived. Reads duplicate_ as Analyze() left it.
   void ResolveLinks(const TraceBuffer& trace);
+
+  // --- peers (trace_assembler_peers.cc) ---
+  // InternPeer(): the peer a client or producer span's attributes name, kNone if none.
+  std::uint32_t InternPeer(const SpanRecord& span);
+  // MakePeer(): the peer named by `span`, registered on first sight; kNone if none.
+  std::uint32_t MakePeer(const SpanRecord& span);
+  // PeerEntity(): the entity of `peer` in `subgraph`, created on first use (marked
+  // uninstrumented unless an entity with its id exists already).
+  EntityId PeerEntity(std::uint32_t peer, SubgraphId subgraph);
+  // RecordUnpaired(): statistics of `call`, a client span of r's service that reached no
+  // instrumented callee: towards `peer`, or only counted when kNone.
+  void RecordUnpaired(ResourceState& r, const CompactSpan& call, std::uint32_t peer);
+
+  // --- retention (trace_assembler_retention.cc) ---
+  // Drops statistics buckets older than TraceOptions::retention_ns behind the watermark.
+  void DropOldBuckets();
+  // Drops every model cache when a subgraph this assembler cached was replaced or removed
+  // in the builder since the last check (applying pending statistics first).
   void ValidateCaches();
+
+  // --- operation names (trace_assembler_names.cc) ---
+  // InternName(): the id of a span name as an operation name (NormalizeOperationName()).
+  std::uint32_t InternName(std::string_view raw);
 
   // AdmitName(): whether `*name` may become a new operation or entry point of `owner`
   // (within the cap); if not, *name becomes "(other)" and the result says whether "(other)"
   // is new for the owner.
   // `count_fold`: whether a fold counts in summary().capped_operation_spans.
   bool AdmitName(std::uint64_t owner, std::uint32_t* name, bool count_fold);
-  ResourceState& Materialize(std::uint32_t resource);
-  EntityId Entity(SubgraphId subgraph, EntityKind kind, const std::string& id,
-                  const Attributes& attributes = {});
-  EntityId PeerEntity(std::uint32_t peer, SubgraphId subgraph);
   // The operation entity of `name` in r's service and its statistics (kInvalidEntity and
   // nullptr when operations are off).
   const OperationState& Operation(const ResourceState& r, std::uint32_t name);
+  // The entry point entity of `name` in r's service (in the traces subgraph).
   EntityId EntryPointEntity(const ResourceState& r, std::uint32_t name);
+
+  // --- the model, cached (trace_assembler_model.cc) ---
+  // Materialize(): the resource's state, its subgraphs and entities created on first use.
+  ResourceState& Materialize(std::uint32_t resource);
+  // Entity(): adds or finds the entity; kInvalidEntity (and Fail()) on error or without a
+  // subgraph.
+  EntityId Entity(SubgraphId subgraph, EntityKind kind, const std::string& id,
+                  const Attributes& attributes = {});
+  // The statistics of the edge, added on first use; nullptr without a subgraph or an end.
   WindowedStats* EdgeStats(SubgraphId subgraph, EntityId from, EntityId to, EdgeKind kind);
   // An edge without statistics (placement, containment).
   void Structural(SubgraphId subgraph, EntityId from, EntityId to, EdgeKind kind);
-  void RecordUnpaired(ResourceState& r, const CompactSpan& call, std::uint32_t peer);
+  // The statistics of the entity in `subgraph`; nullptr without either.
   WindowedStats* EntityStats(SubgraphId subgraph, EntityId entity);
+  // Subgraph(): adds or finds the subgraph `id` (kNoSubgraph, and Fail(), on error).
   SubgraphId Subgraph(const std::string& id, const std::string& parent, const char* kind);
+  // Fail(): keeps the first error in status().
   void Fail(const absl::Status& status);
 
   ModelBuilder* builder_;

@@ -28,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include "faultline/internal/random.h"
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
@@ -67,22 +69,8 @@ void OnSignal(int sig) {
   std::raise(sig);
 }
 
-// SplitMix64: small, fast and the same on every platform.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform enough in [0, n); n > 0.
-  std::size_t Below(std::size_t n) { return static_cast<std::size_t>(Next() % n); }
-
- private:
-  std::uint64_t state_;
-};
+// Mutations are drawn from SplitMix64: the same on every platform for a given --seed.
+using Rng = faultline::internal::SplitMix64;
 
 // Tokens that matter to the formats under test: CSV and JSON syntax, numbers at the edges,
 // protobuf varints and tags, compression magic numbers.

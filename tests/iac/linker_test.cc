@@ -8,6 +8,7 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -39,13 +40,13 @@ const char kState[] = R"({
 
 TEST(LinkerTest, TracedDatabaseAndServiceLinkToTheirResourcesWithTheRuleRecorded) {
   ModelBuilder b;
-  ASSERT_TRUE(AddTraces(b, InputSource::FromFile(kTraces + "canonical.otlp.json")).ok());
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kState, "data.tfstate")).ok());
+  ASSERT_OK(AddTraces(b, InputSource::FromFile(kTraces + "canonical.otlp.json")));
+  ASSERT_OK(AddTerraformState(b, InputSource::FromBytes(kState, "data.tfstate")));
   const LinkReport report = LinkInfrastructure(b);
   EXPECT_EQ(report.links_by_rule.at("endpoint"), 1u);
   EXPECT_EQ(report.links_by_rule.at("k8s"), 1u);
   auto snap = b.Freeze();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   auto db = snap->Find("database:orders-db.internal/orders");
   ASSERT_TRUE(db);
   bool found = false;
@@ -77,18 +78,17 @@ TEST(LinkerTest, TracedDatabaseAndServiceLinkToTheirResourcesWithTheRuleRecorded
 
 TEST(LinkerTest, RelinkingReplacesTheRuleLinksAndMappingsAreExplicit) {
   ModelBuilder b;
-  ASSERT_TRUE(AddTraces(b, InputSource::FromFile(kTraces + "canonical.otlp.json")).ok());
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kState, "data.tfstate")).ok());
+  ASSERT_OK(AddTraces(b, InputSource::FromFile(kTraces + "canonical.otlp.json")));
+  ASSERT_OK(AddTerraformState(b, InputSource::FromBytes(kState, "data.tfstate")));
   LinkInfrastructure(b);
   const LinkReport again = LinkInfrastructure(b);
   EXPECT_EQ(again.links_by_rule.at("endpoint"), 1u);
-  ASSERT_TRUE(AddLinks(b, {{"service:shipping", "tf:data:aws_db_instance.reports", "uses",
-                           "team knowledge"}})
-                  .ok());
+  ASSERT_OK(AddLinks(b, {{"service:shipping", "tf:data:aws_db_instance.reports", "uses",
+                         "team knowledge"}}));
   EXPECT_FALSE(AddLinks(b, {{"service:shipping", "", "uses", ""}}).ok());
   EXPECT_EQ(AddLinks(b, {{"a", "b", "teleports", ""}}).code(), absl::StatusCode::kInvalidArgument);
   auto snap = b.Freeze();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   auto shipping = snap->Find("service:shipping");
   bool mapped = false;
   for (EdgeIndex e : snap->OutEdges(*shipping, EdgeKind::kUses)) {
@@ -151,13 +151,13 @@ std::string Spans() {
 
 TEST(LinkerTest, FunctionsByResourceIdAndWorkloadsByTheirServiceNameEnvironment) {
   ModelBuilder b;
-  ASSERT_TRUE(AddTraces(b, InputSource::FromBytes(Spans(), "spans.json")).ok());
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kWorkloads, "w.tfstate")).ok());
+  ASSERT_OK(AddTraces(b, InputSource::FromBytes(Spans(), "spans.json")));
+  ASSERT_OK(AddTerraformState(b, InputSource::FromBytes(kWorkloads, "w.tfstate")));
   const LinkReport report = LinkInfrastructure(b);
   EXPECT_EQ(report.links_by_rule.count("function"), 1u);
   EXPECT_EQ(report.links_by_rule.count("env"), 1u);
   auto snap = b.Freeze();
-  ASSERT_TRUE(snap.ok()) << snap.status();
+  ASSERT_OK(snap);
   auto target_of = [&](std::string_view service) -> std::string {
     auto s = snap->Find(service);
     if (!s) return "no such service";
@@ -195,14 +195,14 @@ TEST(LinkMappingTest, ReadsAnArrayOrALinksObjectWithDefaults) {
            "detail": "from the runbook"},
           {"from": "service:batch", "to": "tf:apps:aws_instance.worker"}])",
       "links.json"));
-  ASSERT_TRUE(links.ok()) << links.status();
+  ASSERT_OK(links);
   ASSERT_EQ(links->size(), 2u);
   EXPECT_EQ((*links)[0].kind, "uses");
   EXPECT_EQ((*links)[0].detail, "from the runbook");
   EXPECT_EQ((*links)[1].kind, "runs_on");
   auto wrapped = ReadLinkMapping(InputSource::FromBytes(
       R"({"version": 1, "links": [{"from": "a", "to": "b"}]})", "w.json"));
-  ASSERT_TRUE(wrapped.ok()) << wrapped.status();
+  ASSERT_OK(wrapped);
   EXPECT_EQ(wrapped->size(), 1u);
 }
 

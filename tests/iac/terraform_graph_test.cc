@@ -8,6 +8,7 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -86,14 +87,14 @@ std::string DataStack(int serial, const std::string& instance_class, bool with_q
 
 Snapshot Freeze(const ModelBuilder& b) {
   auto snap = b.Freeze();
-  EXPECT_TRUE(snap.ok()) << snap.status();
+  EXPECT_OK(snap);
   return snap.ok() ? *snap : Snapshot();
 }
 
 TEST(TerraformGraphTest, StackAndModulesBecomeNestedSubgraphsWithInstances) {
   ModelBuilder b;
   auto report = AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate"));
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_OK(report);
   EXPECT_EQ(report->stack, "network");
   EXPECT_EQ(report->instances, 3u);
   EXPECT_EQ(report->modules, 1u);
@@ -118,7 +119,7 @@ TEST(TerraformGraphTest, DependenciesAreReducedToDirectEdgesBetweenInstances) {
   ModelBuilder b;
   auto report = AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
                                                            "data.tfstate"));
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_OK(report);
   EXPECT_EQ(report->transitive_dependencies_removed, 1u);
   const EdgeSet deps = Edges(Freeze(b), EdgeKind::kDependsOn);
   EXPECT_TRUE(deps.count({"tf:data:aws_db_instance.orders", "tf:data:aws_db_subnet_group.orders",
@@ -136,12 +137,11 @@ TEST(TerraformGraphTest, PlacementFollowsZonesAndSubnetsAcrossStacksInEitherOrde
     auto load_network = [&] {
       TerraformOptions o;
       o.backend = "s3://acme/network.tfstate";
-      ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate"), o).ok());
+      ASSERT_OK(AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate"), o));
     };
     auto load_data = [&] {
-      ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
-                                                             "data.tfstate"))
-                      .ok());
+      ASSERT_OK(AddTerraformState(
+          b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false), "data.tfstate")));
     };
     if (network_first) {
       load_network();
@@ -177,23 +177,22 @@ TEST(TerraformGraphTest, ARemoteStateWhoseProducerIsNotLoadedIsReportedNotFatal)
   ModelBuilder b;
   auto report = AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
                                                            "data.tfstate"));
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_OK(report);
   ASSERT_EQ(report->unresolved_remote_states.size(), 1u);
   EXPECT_NE(report->unresolved_remote_states[0].find("s3://acme/network.tfstate"),
             std::string::npos);
-  EXPECT_TRUE(b.Freeze().ok());
+  EXPECT_OK(b.Freeze());
 }
 
 TEST(TerraformGraphTest, ANewerSerialYieldsChangeEventsWithoutSecrets) {
   ModelBuilder b;
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(31, "db.r6g.large", false),
-                                                         "data.tfstate"))
-                  .ok());
+  ASSERT_OK(AddTerraformState(
+      b, InputSource::FromBytes(DataStack(31, "db.r6g.large", false), "data.tfstate")));
   TerraformOptions o;
   o.seen_at_ns = 1'700'000'000'000'000'000;
   auto report = AddTerraformState(b, 
       InputSource::FromBytes(DataStack(32, "db.r6g.xlarge", true), "data.tfstate"), o);
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_OK(report);
   EXPECT_EQ(report->previous_serial, 31u);
   bool added = false, changed = false;
   for (const ResourceChange& c : report->changes) {
@@ -215,9 +214,8 @@ TEST(TerraformGraphTest, ANewerSerialYieldsChangeEventsWithoutSecrets) {
 
 TEST(TerraformGraphTest, NoSecretValueReachesTheSnapshotBytes) {
   ModelBuilder b;
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
-                                                         "data.tfstate"))
-                  .ok());
+  ASSERT_OK(AddTerraformState(
+      b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false), "data.tfstate")));
   const std::string bytes = Freeze(b).Serialize();
   EXPECT_EQ(bytes.find("Sup3r-Secret-Pa55word!"), std::string::npos);
   EXPECT_NE(bytes.find("orders.abc.eu-west-1.rds.amazonaws.com"), std::string::npos);
@@ -225,14 +223,12 @@ TEST(TerraformGraphTest, NoSecretValueReachesTheSnapshotBytes) {
 
 TEST(TerraformGraphTest, ReloadingAStackLeavesOtherStacksUntouched) {
   ModelBuilder b;
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate")).ok());
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false),
-                                                         "data.tfstate"))
-                  .ok());
+  ASSERT_OK(AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate")));
+  ASSERT_OK(AddTerraformState(
+      b, InputSource::FromBytes(DataStack(1, "db.r6g.large", false), "data.tfstate")));
   const Snapshot before = Freeze(b);
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(DataStack(2, "db.r6g.large", true),
-                                                         "data.tfstate"))
-                  .ok());
+  ASSERT_OK(AddTerraformState(
+      b, InputSource::FromBytes(DataStack(2, "db.r6g.large", true), "data.tfstate")));
   const Snapshot after = Freeze(b);
   auto members = [](const Snapshot& s, const char* sg) {
     std::set<std::string> out;
@@ -248,7 +244,7 @@ TEST(TerraformGraphTest, ReloadingAStackLeavesOtherStacksUntouched) {
 
 TEST(TerraformGraphTest, BadStateLeavesTheBuilderUnchanged) {
   ModelBuilder b;
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate")).ok());
+  ASSERT_OK(AddTerraformState(b, InputSource::FromBytes(kNetwork, "network.tfstate")));
   const std::string before = Freeze(b).Serialize();
   EXPECT_FALSE(AddTerraformState(b, InputSource::FromBytes("{\"version\": 4, \"resources\": [",
                                                           "network.tfstate"))

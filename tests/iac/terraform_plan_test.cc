@@ -15,6 +15,7 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -32,7 +33,7 @@ std::string ReadAll(std::string_view file) {
   std::string storage;
   InputSource source = InputSource::FromFile(DataPath(file));
   auto view = source.View(&storage);
-  EXPECT_TRUE(view.ok()) << view.status();
+  EXPECT_OK(view);
   return view.ok() ? std::string(*view) : std::string();
 }
 
@@ -86,7 +87,7 @@ std::vector<std::string> AllStrings(const TerraformPlan& p) {
 
 TEST(TerraformPlanTest, ParsesChangesOfTheDataStack) {
   auto plan = ParseTerraformPlan(InputSource::FromFile(DataPath("data.plan.json")));
-  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_OK(plan);
   EXPECT_EQ(plan->format_version, "1.2");
   EXPECT_EQ(plan->terraform_version, "1.9.5");
   EXPECT_EQ(plan->changes.size(), 8u);
@@ -161,7 +162,7 @@ TEST(TerraformPlanTest, SecretsNeverEnterThePlan) {
   const std::string text = ReadAll("data.plan.json");
   ASSERT_TRUE(HasSecret(text));  // the fixture does hold them
   auto plan = Parse(text, "data.plan.json");
-  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_OK(plan);
   for (const std::string& s : AllStrings(*plan)) EXPECT_FALSE(HasSecret(s)) << s;
 }
 
@@ -204,7 +205,7 @@ TEST(TerraformPlanTest, ReferencesAcrossModulesAndNestedBlocks) {
     }}
   })json";
   auto plan = Parse(kPlan);
-  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_OK(plan);
   ASSERT_EQ(plan->changes.size(), 2u);
   EXPECT_EQ(plan->changes[0].module, "module.net[0]");
   EXPECT_EQ(plan->changes[0].address, "module.net[0].aws_subnet.a[\"x\"]");
@@ -283,9 +284,9 @@ TEST(TerraformPlanTest, RejectsBadInput) {
 
 TEST(TerraformPlanGraphTest, BuildsThePlanSubgraphOverTheStateEntities) {
   ModelBuilder b;
-  ASSERT_TRUE(AddTerraformState(b, InputSource::FromFile(DataPath("data.tfstate"))).ok());
+  ASSERT_OK(AddTerraformState(b, InputSource::FromFile(DataPath("data.tfstate"))));
   auto report = AddTerraformPlan(b, InputSource::FromFile(DataPath("data.plan.json")));
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_OK(report);
   EXPECT_EQ(report->stack, "data");
   EXPECT_EQ(report->subgraph, "plan/data");
   EXPECT_EQ(report->creates, 2u);
@@ -333,7 +334,7 @@ TEST(TerraformPlanGraphTest, BuildsThePlanSubgraphOverTheStateEntities) {
   EXPECT_EQ(Get(b.EntityAttributes(*subnets), "plan.actions"), nullptr);
 
   auto snapshot = b.Freeze();
-  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  ASSERT_OK(snapshot);
   const std::string bytes = snapshot->Serialize();
   EXPECT_NE(bytes.find("plan/data"), std::string::npos);
   EXPECT_FALSE(HasSecret(bytes));
@@ -341,7 +342,7 @@ TEST(TerraformPlanGraphTest, BuildsThePlanSubgraphOverTheStateEntities) {
 
 TEST(TerraformPlanGraphTest, ReloadingReplacesThePlanAndFailuresChangeNothing) {
   ModelBuilder b;
-  ASSERT_TRUE(AddTerraformPlan(b, InputSource::FromFile(DataPath("data.plan.json"))).ok());
+  ASSERT_OK(AddTerraformPlan(b, InputSource::FromFile(DataPath("data.plan.json"))));
   auto db = b.FindEntity("tf:data:aws_db_instance.orders");
   ASSERT_TRUE(db.has_value());
   ASSERT_NE(Get(b.EntityAttributes(*db), "plan.actions"), nullptr);
@@ -355,7 +356,7 @@ TEST(TerraformPlanGraphTest, ReloadingReplacesThePlanAndFailuresChangeNothing) {
   auto empty = AddTerraformPlan(b, 
       InputSource::FromBytes(R"({"format_version": "1.2", "resource_changes": []})", "x.json"),
       TerraformOptions{"data"});
-  ASSERT_TRUE(empty.ok()) << empty.status();
+  ASSERT_OK(empty);
   EXPECT_EQ(empty->subgraph, "plan/data");
   EXPECT_TRUE(b.SubgraphMembers(*b.FindSubgraph("plan/data")).empty());
   EXPECT_EQ(Get(b.EntityAttributes(*db), "plan.actions"), nullptr);

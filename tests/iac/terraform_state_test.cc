@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "faultline/internal/str_cat.h"
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -201,7 +202,7 @@ constexpr std::string_view kRawState = R"({
 
 TEST(TerraformStateTest, ReadsRawStateHeader) {
   auto state = Parse(kRawState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   EXPECT_EQ(state->version, 4u);
   EXPECT_EQ(state->format_version, "");
   EXPECT_EQ(state->terraform_version, "1.9.8");
@@ -214,7 +215,7 @@ TEST(TerraformStateTest, ReadsRawStateHeader) {
 
 TEST(TerraformStateTest, BuildsModuleForEachAndCountAddresses) {
   auto state = Parse(kRawState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   const TerraformResource* subnet = FindResource(*state, "module.vpc.aws_subnet.private");
   ASSERT_NE(subnet, nullptr);
   EXPECT_EQ(subnet->module, "module.vpc");
@@ -250,7 +251,7 @@ TEST(TerraformStateTest, BuildsModuleForEachAndCountAddresses) {
 
 TEST(TerraformStateTest, ReadsDependenciesTaintedDeposedAndInstanceDependsOn) {
   auto state = Parse(kRawState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   const TerraformResource* web = FindResource(*state, "aws_instance.web");
   ASSERT_NE(web, nullptr);
   // The union over instances, sorted and deduplicated.
@@ -274,7 +275,7 @@ TEST(TerraformStateTest, ReadsDependenciesTaintedDeposedAndInstanceDependsOn) {
 
 TEST(TerraformStateTest, KeepsIdentityAndPlacementFlattenedAndSorted) {
   auto state = Parse(kRawState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   const TerraformInstance& subnet =
       FindResource(*state, "module.vpc.aws_subnet.private")->instances[0];
   EXPECT_EQ(Keys(subnet),
@@ -305,7 +306,7 @@ TEST(TerraformStateTest, KeepsIdentityAndPlacementFlattenedAndSorted) {
 
 TEST(TerraformStateTest, RemoteStateKeepsBackendAndLocationNeverOutputs) {
   auto state = Parse(kRawState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   const TerraformInstance& remote =
       FindResource(*state, "data.terraform_remote_state.network")->instances[0];
   EXPECT_EQ(Keys(remote), (std::vector<std::string>{"backend", "config.bucket", "config.key",
@@ -331,7 +332,7 @@ TEST(TerraformStateTest, SensitivePathsWithIndexStepsDropOnlyTheirLeaves) {
       ]
     }]}]})";
   auto state = Parse(kState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   const TerraformInstance& lb = state->resources[0].instances[0];
   EXPECT_EQ(Keys(lb), (std::vector<std::string>{"dns_name", "subnet_ids.0", "tags.Name"}));
   EXPECT_EQ(state->sensitive_attributes_dropped, 2u);
@@ -345,7 +346,7 @@ TEST(TerraformStateTest, UnreadableSensitivePathDropsEverythingWithAWarning) {
       "sensitive_attributes": [[{"type": "something_new", "value": 3}]]
     }]}]})";
   auto state = Parse(kState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   EXPECT_TRUE(state->resources[0].instances[0].attributes.empty());
   EXPECT_EQ(state->sensitive_attributes_dropped, 2u);
   ASSERT_EQ(state->warnings.size(), 1u);
@@ -360,7 +361,7 @@ TEST(TerraformStateTest, SensitiveAttributesBeforeAttributesAreApplied) {
       "attributes": {"id": "db-x", "endpoint": "x.example:5432"}
     }]}]})";
   auto state = Parse(kState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   EXPECT_EQ(Keys(state->resources[0].instances[0]), (std::vector<std::string>{"id"}));
 }
 
@@ -379,7 +380,7 @@ TEST(TerraformStateTest, ReadsKubernetesMetadataAndContainers) {
       }
     }]}]})";
   auto state = Parse(kState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   EXPECT_EQ(Keys(state->resources[0].instances[0]),
             (std::vector<std::string>{
                 "id", "metadata.0.labels.app", "metadata.0.name", "metadata.0.namespace",
@@ -395,7 +396,7 @@ TEST(TerraformStateTest, DuplicateAddressesAreKeptOnceWithAWarning) {
      "instances": [{"attributes": {"id": "q2"}}]}
   ]})";
   auto state = Parse(kState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   ASSERT_EQ(state->resources.size(), 1u);
   ASSERT_EQ(state->resources[0].instances.size(), 1u);
   EXPECT_EQ(*FindAttribute(state->resources[0].instances[0], "id"), "q1");
@@ -411,7 +412,7 @@ TEST(TerraformStateTest, ReadsLegacyFlatAttributes) {
     "instances": [{"attributes_flat": {"id": "vpc-1", "tags.%": "1", "tags.Name": "main",
                                        "default_route_table_id": "rtb-1"}}]}]})";
   auto state = Parse(kState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   EXPECT_EQ(Keys(state->resources[0].instances[0]),
             (std::vector<std::string>{"default_route_table_id", "id", "tags.Name"}));
 }
@@ -501,7 +502,7 @@ constexpr std::string_view kShowState = R"({
 
 TEST(TerraformStateTest, ReadsShowJsonWithNestedChildModules) {
   auto state = Parse(kShowState, "show.json");
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   EXPECT_EQ(state->version, 0u);
   EXPECT_EQ(state->format_version, "1.0");
   EXPECT_EQ(state->terraform_version, "1.9.8");
@@ -548,7 +549,7 @@ TEST(TerraformStateTest, ReadsShowJsonWithNestedChildModules) {
 
 TEST(TerraformStateTest, ShowJsonOfAnEmptyStateHasNoResources) {
   auto state = Parse(R"({"format_version": "1.0"})");
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   EXPECT_TRUE(state->resources.empty());
 }
 
@@ -682,7 +683,7 @@ void ExpectNoSecret(std::string_view where, std::string_view text) {
 
 TEST(TerraformStateTest, NoSecretValueEntersTheState) {
   auto state = Parse(kSecretState);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   for (const std::string& s : AllStrings(*state)) ExpectNoSecret("the state", s);
   // Identity survives.
   const TerraformInstance& db = FindResource(*state, "aws_db_instance.orders")->instances[0];
@@ -709,7 +710,7 @@ TEST(TerraformStateTest, ShowJsonSensitiveValuesNeverEnterTheState) {
       "sensitive_values": {"endpoint": true, "tags": {"a": true}, "password": true}
     }]}}})";
   auto state = Parse(kShow);
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_OK(state);
   for (const std::string& s : AllStrings(*state)) ExpectNoSecret("the state", s);
   EXPECT_EQ(Keys(state->resources[0].instances[0]), (std::vector<std::string>{"id", "tags.b"}));
   EXPECT_EQ(state->sensitive_attributes_dropped, 3u);

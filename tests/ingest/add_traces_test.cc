@@ -7,6 +7,7 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -39,7 +40,7 @@ TEST(AddTracesTest, ATraceSplitAcrossSourcesIsPairedWhole) {
                              "b.json")};
   ModelBuilder builder;
   auto batch = AddTraces(builder, sources);
-  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_OK(batch);
   ASSERT_EQ(batch->files.size(), 2u);
   EXPECT_EQ(batch->files[0].source, "a.json");
   EXPECT_EQ(batch->files[1].source, "b.json");
@@ -48,15 +49,15 @@ TEST(AddTracesTest, ATraceSplitAcrossSourcesIsPairedWhole) {
   EXPECT_EQ(batch->summary.traces, 1u);
   EXPECT_EQ(batch->summary.paired_calls, 1u);
   auto snapshot = builder.Freeze();
-  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  ASSERT_OK(snapshot);
   EXPECT_TRUE(HasEdge(*snapshot, "service:frontend", "service:checkout", EdgeKind::kCalls));
 
   // The same spans through two single-source calls cannot pair: each call ends its stream.
   ModelBuilder apart;
-  ASSERT_TRUE(AddTraces(apart, sources[0]).ok());
-  ASSERT_TRUE(AddTraces(apart, sources[1]).ok());
+  ASSERT_OK(AddTraces(apart, sources[0]));
+  ASSERT_OK(AddTraces(apart, sources[1]));
   auto apart_snapshot = apart.Freeze();
-  ASSERT_TRUE(apart_snapshot.ok());
+  ASSERT_OK(apart_snapshot);
   EXPECT_FALSE(
       HasEdge(*apart_snapshot, "service:frontend", "service:checkout", EdgeKind::kCalls));
 }
@@ -77,7 +78,7 @@ TEST(AddTracesTest, AFailingSourceIsNamedAndWhatWasReadBeforeStays) {
 TEST(AddTracesTest, NoSourcesIsAnEmptyReport) {
   ModelBuilder builder;
   auto batch = AddTraces(builder, std::vector<InputSource>{});
-  ASSERT_TRUE(batch.ok());
+  ASSERT_OK(batch);
   EXPECT_TRUE(batch->files.empty());
   EXPECT_EQ(batch->summary.spans, 0u);
 }

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "ingest/recording_sink.h"
 #include "ingest/trace_parsers.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -56,7 +57,7 @@ constexpr std::int64_t kMs = 1000000;
 TEST(CsvTest, CanonicalFixtureParsesToTheCanonicalSpans) {
   Parsed p;
   Parse(ReadFixture("canonical.csv"), CanonicalMapping(), &p, "canonical.csv");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 7u);
   EXPECT_EQ(p.report.spans_accepted, 7u);
   EXPECT_EQ(p.report.rejected_total(), 0u);
@@ -106,7 +107,7 @@ TEST(CsvTest, CanonicalFixtureParsesToTheCanonicalSpans) {
 TEST(CsvTest, AddsOneResourcePerDistinctService) {
   Parsed p;
   Parse(ReadFixture("canonical.csv"), CanonicalMapping(), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   std::vector<std::string> services;
   for (const ResourceInfo& r : p.sink.resources()) services.push_back(r.service);
   EXPECT_EQ(services, (std::vector<std::string>{"frontend", "checkout", "shipping"}));
@@ -116,7 +117,7 @@ TEST(CsvTest, NezhaSampleParsesWithThePreset) {
   Parsed p;
   const std::string bytes = ReadFixture("nezha_sample.csv");
   Parse(bytes, CsvMapping::Nezha(), &p, "nezha_sample.csv");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 200u);
   EXPECT_EQ(p.report.spans_accepted, 200u);
   EXPECT_EQ(p.report.rejected_total(), 0u);
@@ -169,7 +170,7 @@ TEST(CsvTest, NezhaPresetUsesDurationInMicrosecondsWithoutEndColumn) {
       "aa,bb,root,cartservice-579f59597d-wc2lz,op,1000000000,11209\n";
   Parsed p;
   Parse(csv, m, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   EXPECT_EQ(p.sink.spans()[0].end_ns, 1000000000 + 11209000);
   EXPECT_EQ(p.sink.spans()[0].resource.service, "cartservice");
@@ -186,7 +187,7 @@ TEST(CsvTest, RcaEvalPresetReadsMicrosecondsAndPairsStringIds) {
       "trace-one,span/child,span/root,ts-order-service,save,,1700000000001500,100.5\n";
   Parsed p;
   Parse(csv, CsvMapping::RcaEval(), &p, "traces.csv");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.rejected_total(), 0u) << ::testing::PrintToString(p.report.errors);
   const auto& s = p.sink.spans();
   ASSERT_EQ(s.size(), 4u);
@@ -261,7 +262,7 @@ TEST(CsvTest, QuotedFieldsKeepCommasNewlinesAndQuotes) {
       "1,3,1,svc\n";
   Parsed p;
   Parse(csv, CsvMapping(), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 2u);
   EXPECT_EQ(p.sink.spans()[0].name, "GET /a, \"b\"\nnext line");
   EXPECT_EQ(p.sink.spans()[0].resource.service, "svc");
@@ -280,7 +281,7 @@ TEST(CsvTest, RejectsShortAndLongRowsAndKeepsTheRest) {
       "1,4,1,svc,op,10,1\n";
   Parsed p;
   Parse(csv, CsvMapping(), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 4u);
   EXPECT_EQ(p.report.spans_accepted, 2u);
   EXPECT_EQ(p.report.rejected.at("wrong number of fields"), 2u);
@@ -305,7 +306,7 @@ TEST(CsvTest, RejectsBadIdsAndKeepsTheRest) {
       "1,5,3,svc,op,10,1\n";
   Parsed p;
   Parse(csv, CsvMapping(), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 9u);
   EXPECT_EQ(p.report.rejected.at("missing trace id"), 2u);
   EXPECT_EQ(p.report.rejected.at("bad trace id"), 1u);
@@ -332,7 +333,7 @@ TEST(CsvTest, RejectsUnparsableTimesAndKeepsTheRest) {
       "1,7,,svc,op,1.5e3,2.5\n";
   Parsed p;
   Parse(csv, CsvMapping(), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.rejected.at("bad start time"), 4u);
   EXPECT_EQ(p.report.rejected.at("bad duration"), 2u);  // 4: not a number, 6: overflow
   ASSERT_EQ(p.sink.spans().size(), 1u);
@@ -365,7 +366,7 @@ TEST(CsvTest, EmptyFileIsInvalidArgument) {
 TEST(CsvTest, HeaderOnlyGivesNoSpans) {
   Parsed p;
   Parse("trace_id,span_id,parent_span_id,service,operation,start,duration", CsvMapping(), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 0u);
   EXPECT_TRUE(p.sink.spans().empty());
   EXPECT_TRUE(p.sink.resources().empty());
@@ -376,7 +377,7 @@ TEST(CsvTest, IgnoresByteOrderMark) {
   Parse("\xEF\xBB\xBFtrace_id,span_id,parent_span_id,service,operation,start,duration\n"
         "1,1,,svc,op,10,1\n",
         CsvMapping(), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.sink.spans().size(), 1u);
 }
 
@@ -391,7 +392,7 @@ TEST(CsvTest, CrlfAndMissingFinalNewlineParseLikeLf) {
   Parsed a, b;
   Parse(lf, CanonicalMapping(), &a);
   Parse(crlf, CanonicalMapping(), &b);
-  ASSERT_TRUE(b.status.ok()) << b.status;
+  ASSERT_OK(b.status);
   EXPECT_EQ(b.report.rejected_total(), 0u) << ::testing::PrintToString(b.report.errors);
   const auto sa = a.sink.Sorted();
   const auto sb = b.sink.Sorted();
@@ -414,7 +415,7 @@ TEST(CsvTest, UnterminatedQuoteRejectsTheRestAsOneRecord) {
       "1,3,,svc,op,10,1\n";
   Parsed p;
   Parse(csv, CsvMapping(), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.sink.spans().size(), 1u);
   EXPECT_EQ(p.report.rejected.at("unterminated quoted field"), 1u);
   EXPECT_EQ(p.report.errors[0], "test.csv: line 3: unterminated quoted field");
@@ -427,7 +428,7 @@ TEST(CsvTest, TextAfterClosingQuoteRejectsTheRecord) {
       "1,2,,svc,op,10,1\n";
   Parsed p;
   Parse(csv, CsvMapping(), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.rejected.at("text after closing quote"), 1u);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   EXPECT_EQ(p.sink.spans()[0].span_id, 2u);
@@ -452,7 +453,7 @@ TEST(CsvTest, ReadsKindAndStatusSpellings) {
       "1,6,,s,o,1,1,bogus,404\n";
   Parsed p;
   Parse(csv, m, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   const auto& s = p.sink.spans();
   ASSERT_EQ(s.size(), 6u);
   EXPECT_EQ(s[0].kind, SpanKind::kServer);
@@ -479,7 +480,7 @@ TEST(CsvTest, ServiceColumnWinsOverPodDeployment) {
       "1,3,,,shipping-6b8c7d9e5f-qrs34,op,1,1\n";
   Parsed p;
   Parse(csv, m, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.resources().size(), 2u);
   EXPECT_EQ(p.sink.resources()[0].service, "checkout");
   EXPECT_EQ(p.sink.resources()[0].deployment, "checkout-v2");

@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
 #include "ingest/trace_parsers.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -73,7 +74,7 @@ TEST(DecompressTest, UncompressedInputIsReturnedUnchanged) {
   for (const std::string& s : {std::string(), std::string("{\"resourceSpans\": []}"),
                                std::string("\x1f", 1), std::string("\x28\xb5\x2f", 3)}) {
     auto out = Decompress(s, "plain");
-    ASSERT_TRUE(out.ok()) << out.status();
+    ASSERT_OK(out);
     EXPECT_EQ(*out, s);
   }
 }
@@ -83,7 +84,7 @@ TEST(DecompressTest, GzipRoundTrips) {
                            std::size_t{3} << 20}) {
     const std::string text = SampleText(size).substr(0, size);
     auto out = Decompress(Gzip(text), "t.json.gz");
-    ASSERT_TRUE(out.ok()) << out.status();
+    ASSERT_OK(out);
     EXPECT_EQ(*out, text) << size;
   }
 }
@@ -93,7 +94,7 @@ TEST(DecompressTest, ZstdRoundTrips) {
                            std::size_t{3} << 20}) {
     const std::string text = SampleText(size).substr(0, size);
     auto out = Decompress(Zstd(text), "t.json.zst");
-    ASSERT_TRUE(out.ok()) << out.status();
+    ASSERT_OK(out);
     EXPECT_EQ(*out, text) << size;
   }
 }
@@ -118,7 +119,7 @@ TEST(DecompressTest, ZstdStreamWithoutDeclaredSizeRoundTrips) {
   ASSERT_EQ(ZSTD_getFrameContentSize(compressed.data(), compressed.size()),
             ZSTD_CONTENTSIZE_UNKNOWN);
   auto result = Decompress(compressed, "stream.zst");
-  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_OK(result);
   EXPECT_EQ(*result, text);
 }
 
@@ -126,14 +127,14 @@ TEST(DecompressTest, ConcatenatedGzipMembersAndZstdFramesAreJoined) {
   const std::string a = SampleText(70000);
   const std::string b = "second part\n";
   auto gz = Decompress(Gzip(a) + Gzip(b) + Gzip(""), "cat.gz");
-  ASSERT_TRUE(gz.ok()) << gz.status();
+  ASSERT_OK(gz);
   EXPECT_EQ(*gz, a + b);
   auto zst = Decompress(Zstd(a) + Zstd(b), "cat.zst");
-  ASSERT_TRUE(zst.ok()) << zst.status();
+  ASSERT_OK(zst);
   EXPECT_EQ(*zst, a + b);
   // Zero padding after the last gzip member is tolerated.
   auto padded = Decompress(Gzip(b) + std::string(16, '\0'), "padded.gz");
-  ASSERT_TRUE(padded.ok()) << padded.status();
+  ASSERT_OK(padded);
   EXPECT_EQ(*padded, b);
 }
 
@@ -245,14 +246,14 @@ std::string SampleBytes(const Sample& s) {
 
 TEST(DetectTraceFormatTest, EachCanonicalFixtureIsRecognized) {
   auto pb = DetectTraceFormat(ReadFile(TracesDir() + "canonical.otlp.pb"), "canonical.otlp.pb");
-  ASSERT_TRUE(pb.ok()) << pb.status();
+  ASSERT_OK(pb);
   EXPECT_EQ(*pb, TraceFormat::kOtlpProto);
   for (const Sample& s : Samples()) {
     const std::string bytes = SampleBytes(s);
     // The name must not matter for a recognizable file.
     for (const std::string& name : {std::string(s.fixture), std::string("stdin")}) {
       auto format = DetectTraceFormat(bytes, name);
-      ASSERT_TRUE(format.ok()) << s.fixture << ": " << format.status();
+      ASSERT_OK(format) << s.fixture;
       EXPECT_EQ(*format, s.format) << s.fixture << " as " << name;
     }
   }
@@ -266,10 +267,10 @@ TEST(DetectTraceFormatTest, CompressedFixturesAreRecognizedAfterDecompression) {
     for (const bool zstd : {false, true}) {
       const std::string name = zstd ? "upload.zst" : "upload.gz";
       auto plain = Decompress(zstd ? Zstd(bytes) : Gzip(bytes), name);
-      ASSERT_TRUE(plain.ok()) << plain.status();
+      ASSERT_OK(plain);
       ASSERT_EQ(*plain, bytes);
       auto format = DetectTraceFormat(*plain, name);
-      ASSERT_TRUE(format.ok()) << format.status();
+      ASSERT_OK(format);
       EXPECT_EQ(*format, expected) << TraceFormatName(expected) << " via " << name;
     }
   }
@@ -282,18 +283,18 @@ TEST(DetectTraceFormatTest, ProtobufFramingsAreRecognized) {
   framed += message;
   for (const std::string& bytes : {message, framed, framed + framed}) {
     auto format = DetectTraceFormat(bytes, "export");
-    ASSERT_TRUE(format.ok()) << format.status();
+    ASSERT_OK(format);
     EXPECT_EQ(*format, TraceFormat::kOtlpProto);
   }
   // A message whose first length byte reads as '{' (after the 0x0a tag, a newline) is
   // still protobuf: resource_spans of 123 bytes holding only a schema_url.
   const std::string brace = "\x0a\x7b\x1a\x79" + std::string(121, 'a');
   auto braced = DetectTraceFormat(brace, "stdin");
-  ASSERT_TRUE(braced.ok()) << braced.status();
+  ASSERT_OK(braced);
   EXPECT_EQ(*braced, TraceFormat::kOtlpProto);
   // A damaged message still goes to the protobuf parser, which says what is wrong.
   auto cut = DetectTraceFormat(message.substr(0, 40), "export");
-  ASSERT_TRUE(cut.ok()) << cut.status();
+  ASSERT_OK(cut);
   EXPECT_EQ(*cut, TraceFormat::kOtlpProto);
 }
 
@@ -320,7 +321,7 @@ TEST(DetectTraceFormatTest, JsonVariantsAreRecognized) {
   };
   for (const auto& [text, expected] : cases) {
     auto format = DetectTraceFormat(text, "input");
-    ASSERT_TRUE(format.ok()) << text << ": " << format.status();
+    ASSERT_OK(format) << text;
     EXPECT_EQ(*format, expected) << text;
   }
 }
@@ -328,14 +329,14 @@ TEST(DetectTraceFormatTest, JsonVariantsAreRecognized) {
 TEST(DetectTraceFormatTest, ExtensionBreaksTies) {
   // JSON Lines of unknown shape: the collector's extension says OTLP.
   auto jsonl = DetectTraceFormat("{\"foo\": 1}\n", "traces.jsonl.gz");
-  ASSERT_TRUE(jsonl.ok()) << jsonl.status();
+  ASSERT_OK(jsonl);
   EXPECT_EQ(*jsonl, TraceFormat::kOtlpJson);
   // A header-only or odd CSV named .csv goes to the CSV parser, which names the problem.
   auto csv = DetectTraceFormat("just one column\n", "spans.CSV");
-  ASSERT_TRUE(csv.ok()) << csv.status();
+  ASSERT_OK(csv);
   EXPECT_EQ(*csv, TraceFormat::kCsv);
   auto pb = DetectTraceFormat("", "empty.binpb.zst");
-  ASSERT_TRUE(pb.ok()) << pb.status();
+  ASSERT_OK(pb);
   EXPECT_EQ(*pb, TraceFormat::kOtlpProto);
 }
 

@@ -12,6 +12,7 @@
 #include "ingest/canonical_trace.h"
 #include "ingest/recording_sink.h"
 #include "ingest/trace_parsers.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -53,7 +54,7 @@ constexpr const char* kTrace = "5b8efff798038103d269b633813fc60c";
 TEST(JaegerJsonTest, CanonicalFixtureParsesToTheCanonicalSpans) {
   Parsed p;
   Jaeger(ReadTraceFixture("canonical.jaeger.json"), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 7u);
   EXPECT_EQ(p.report.spans_accepted, 7u);
   EXPECT_TRUE(p.report.errors.empty());
@@ -64,7 +65,7 @@ TEST(JaegerJsonTest, CanonicalFixtureParsesToTheCanonicalSpans) {
 TEST(ZipkinJsonTest, CanonicalFixtureParsesToTheCanonicalSpans) {
   Parsed p;
   Zipkin(ReadTraceFixture("canonical.zipkin.json"), &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 7u);
   EXPECT_EQ(p.report.spans_accepted, 7u);
   EXPECT_TRUE(p.report.errors.empty());
@@ -77,7 +78,9 @@ TEST(JsonTraceFormatsTest, AllThreeFixturesGiveTheSameSpans) {
   Parse(internal::ParseOtlpJson, ReadTraceFixture("canonical.otlp.json"), &otlp);
   Jaeger(ReadTraceFixture("canonical.jaeger.json"), &jaeger);
   Zipkin(ReadTraceFixture("canonical.zipkin.json"), &zipkin);
-  ASSERT_TRUE(otlp.status.ok() && jaeger.status.ok() && zipkin.status.ok());
+  ASSERT_OK(otlp.status);
+  ASSERT_OK(jaeger.status);
+  ASSERT_OK(zipkin.status);
   // No exception: Zipkin carries the resource attributes as tags, as the OpenTelemetry
   // Zipkin exporter writes them. (The RecordedSpan fields that no JSON format can leave out
   // are all compared; only span links are absent from every canonical fixture.)
@@ -138,7 +141,7 @@ TEST(JaegerJsonTest, AcceptsATraceObjectAnArrayOfTracesAndLines) {
         "{\"data\":[" + trace + "],\"errors\":null}", "{\"errors\":null,\"data\":[" + trace + "]}"}) {
     Parsed p;
     Jaeger(text, &p);
-    ASSERT_TRUE(p.status.ok()) << p.status << " for " << text;
+    ASSERT_OK(p.status) << "for " << text;
     EXPECT_GE(p.report.spans_accepted, 2u);
     EXPECT_EQ(p.sink.resources().size(), 1u);  // the same process in every trace: one resource
     EXPECT_EQ(p.sink.spans()[0].resource.service, "svc");
@@ -146,7 +149,7 @@ TEST(JaegerJsonTest, AcceptsATraceObjectAnArrayOfTracesAndLines) {
   }
   Parsed empty;
   Jaeger("{\"data\":[],\"total\":0}", &empty);
-  EXPECT_TRUE(empty.status.ok()) << empty.status;
+  EXPECT_OK(empty.status);
   EXPECT_EQ(empty.report.spans_read, 0u);
 }
 
@@ -168,7 +171,7 @@ TEST(JaegerJsonTest, ReferencesGiveTheParentAndLinks) {
   });
   Parsed p;
   Jaeger(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   const std::vector<RecordedSpan> spans = p.sink.Sorted();
   ASSERT_EQ(spans.size(), 3u);
   EXPECT_EQ(spans[0].parent_span_id, 0x0bu);
@@ -196,7 +199,7 @@ TEST(JaegerJsonTest, TagsOfEveryValueTypeAndInlineProcesses) {
       "logs":[{"timestamp":1,"fields":[{"key":"event","value":"x"}]}])")});
   Parsed p;
   Jaeger(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   const RecordedSpan& s = p.sink.spans()[0];
   EXPECT_EQ(s.kind, SpanKind::kClient);
@@ -225,7 +228,7 @@ TEST(JaegerJsonTest, RejectsBadSpansAndKeepsTheRest) {
   });
   Parsed p;
   Jaeger(text, &p, "bad.jaeger.json");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 11u);
   EXPECT_EQ(p.report.spans_accepted, 3u);  // 01, 0b, and 02 (the trace's id stands in)
   EXPECT_EQ(p.report.rejected.at("missing span id"), 1u);
@@ -262,7 +265,7 @@ TEST(JaegerJsonTest, JsonLinesWithOneBrokenLineCountItAndKeepTheRest) {
   const std::string trace = JaegerTrace({JaegerSpan("01"), JaegerSpan("02")});
   Parsed p;
   Jaeger(trace + "\n" + trace.substr(0, 100) + "\n" + trace + "\n", &p, "lines.json");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_accepted, 4u);
   EXPECT_EQ(p.report.rejected.at("malformed JSON line"), 1u);
   EXPECT_EQ(p.report.errors[0].find("lines.json: line 2, column 101"), 0u) << p.report.errors[0];
@@ -295,7 +298,7 @@ TEST(ZipkinJsonTest, AcceptsOneSpanPerLineAndArraysPerLine) {
                            ZipkinSpan("03") + "," + ZipkinSpan("04") + "]\n";
   Parsed p;
   Zipkin(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_accepted, 4u);
   EXPECT_EQ(p.sink.resources().size(), 1u);
   EXPECT_EQ(p.sink.spans()[0].end_ns - p.sink.spans()[0].start_ns, 250000);
@@ -308,7 +311,7 @@ TEST(ZipkinJsonTest, Accepts64BitTraceIdsAndMissingDurations) {
       "]";
   Parsed p;
   Zipkin(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 2u);
   EXPECT_EQ(p.sink.spans()[0].trace_id, (TraceId{0, 0xd269b633813fc60c}));
   EXPECT_EQ(p.sink.spans()[1].trace_id, (TraceId{0, 0xd269b633813fc60c}));
@@ -323,7 +326,7 @@ TEST(ZipkinJsonTest, ResourceTagsBuildTheResourceAndPlainSpansGetTheServiceOnly)
       "," + ZipkinSpan("03", R"("tags":{"k8s.pod.name":"svc-7d9f8c6b5d-abcde"})") + "]";
   Parsed p;
   Zipkin(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 3u);
   ResourceInfo plain;
   plain.service = "svc";
@@ -344,7 +347,7 @@ TEST(ZipkinJsonTest, RemoteEndpointNamesThePeerOfClientAndProducerSpans) {
       "]";
   Parsed p;
   Zipkin(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   const std::vector<RecordedSpan> spans = p.sink.Sorted();
   ASSERT_EQ(spans.size(), 3u);
   EXPECT_EQ(spans[0].peer_service, "mysql");
@@ -367,7 +370,7 @@ TEST(ZipkinJsonTest, SharedServerSpanGetsASyntheticIdUnderItsClient) {
       R"({"traceId":"0a","id":"0b","parentId":"01","kind":"SERVER","shared":true,"name":"call","timestamp":11,"duration":3,"localEndpoint":{"serviceName":"checkout"}}])";
   Parsed p;
   Zipkin(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 3u);
   constexpr std::uint64_t kSynthetic = 0x0bULL ^ 0x9E3779B97F4A7C15ULL;
   const RecordedSpan& client = p.sink.spans()[0];
@@ -392,7 +395,7 @@ TEST(ZipkinJsonTest, RejectsBadSpansAndKeepsTheRest) {
       "17," + ZipkinSpan("0c") + "]";
   Parsed p;
   Zipkin(text, &p, "bad.zipkin.json");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 12u);
   EXPECT_EQ(p.report.spans_accepted, 2u);
   EXPECT_EQ(p.report.rejected.at("missing trace id"), 1u);
@@ -412,7 +415,7 @@ TEST(ZipkinJsonTest, EscapesAndUnicodeInNamesAndTags) {
       "[" + ZipkinSpan("01", R"("name":"caf\u00e9 \"x\"","tags":{"db.system":"my\u0073ql","error":""})") + "]";
   Parsed p;
   Zipkin(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   EXPECT_EQ(p.sink.spans()[0].name, "caf\xC3\xA9 \"x\"");
   EXPECT_EQ(p.sink.spans()[0].db_system, "mysql");
@@ -435,7 +438,7 @@ TEST(ZipkinJsonTest, MalformedInputIsInvalidArgument) {
 TEST(ZipkinJsonTest, JsonLinesWithOneBrokenLineCountItAndKeepTheRest) {
   Parsed p;
   Zipkin(ZipkinSpan("01") + "\n{\"traceId\": \n" + ZipkinSpan("03") + "\n", &p, "z.jsonl");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_accepted, 2u);
   EXPECT_EQ(p.report.rejected.at("malformed JSON line"), 1u);
   EXPECT_EQ(p.report.errors[0],

@@ -11,6 +11,7 @@
 #include "ingest/canonical_trace.h"
 #include "ingest/recording_sink.h"
 #include "ingest/trace_parsers.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -69,7 +70,7 @@ std::string OneLine(std::string text) {
 TEST(OtlpJsonTest, CanonicalFixtureParsesToTheCanonicalSpans) {
   Parsed p;
   Parse(ReadTraceFixture("canonical.otlp.json"), &p, "canonical.otlp.json");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 7u);
   EXPECT_EQ(p.report.spans_accepted, 7u);
   EXPECT_EQ(p.report.rejected_total(), 0u);
@@ -85,11 +86,11 @@ TEST(OtlpJsonTest, JsonLinesGiveTheSameSpans) {
   const std::string doc = OneLine(ReadTraceFixture("canonical.otlp.json"));
   Parsed once;
   Parse(doc, &once);
-  ASSERT_TRUE(once.status.ok()) << once.status;
+  ASSERT_OK(once.status);
   // The same document on two lines, with blank lines and CRLF: every span twice.
   Parsed twice;
   Parse("\n" + doc + "\r\n\n" + doc + "\n", &twice);
-  ASSERT_TRUE(twice.status.ok()) << twice.status;
+  ASSERT_OK(twice.status);
   EXPECT_EQ(twice.report.spans_accepted, 14u);
   std::vector<RecordedSpan> expected;
   for (const RecordedSpan& s : CanonicalSpans()) {
@@ -108,7 +109,7 @@ TEST(OtlpJsonTest, ScopeSpansBeforeTheResourceStillGetTheResource) {
       "\"late\"},\"key\":\"service.name\"}]}}]}";
   Parsed p;
   Parse(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   EXPECT_EQ(p.sink.spans()[0].resource.service, "late");
 }
@@ -130,7 +131,7 @@ TEST(OtlpJsonTest, AcceptsSnakeCaseEnumNamesNumbersAndInstrumentationLibrarySpan
        "events":[{"name":"e","attributes":[]}],"droppedAttributesCount":0,"flags":256}]}]}]})";
   Parsed p;
   Parse(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   const RecordedSpan& s = p.sink.spans()[0];
   EXPECT_EQ(s.trace_id, (TraceId{0x5b8efff798038103, 0xd269b633813fc60c}));
@@ -154,7 +155,7 @@ TEST(OtlpJsonTest, ReadsStatusLinksAndNullFields) {
       {"traceId":"","spanId":"01"},{"spanId":"02"}])")});
   Parsed p;
   Parse(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   const RecordedSpan& s = p.sink.spans()[0];
   EXPECT_TRUE(s.failed);
@@ -169,7 +170,7 @@ TEST(OtlpJsonTest, EscapesAndUnicodeInNamesAreDecoded) {
       {R"({"traceId":"5b8efff798038103d269b633813fc60c","spanId":"0a","name":"GET /caf\u00e9 \"q\" \ud83d\ude00\ttab","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"service.peer.name","value":{"stringValue":"p\u00e9er"}},{"key":"db.na\u006de","value":{"stringValue":"d\/b"}}]})"});
   Parsed p;
   Parse(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   const RecordedSpan& s = p.sink.spans()[0];
   EXPECT_EQ(s.name, "GET /caf\xC3\xA9 \"q\" \xF0\x9F\x98\x80\ttab");
@@ -184,7 +185,7 @@ TEST(OtlpJsonTest, RejectsSpanWithoutTraceIdAndKeepsTheRest) {
                                  SpanJson("06", "", "00000000000000000000000000000000")});
   Parsed p;
   Parse(text, &p, "spans.json");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 6u);
   EXPECT_EQ(p.report.spans_accepted, 2u);
   EXPECT_EQ(p.report.rejected.at("missing trace id"), 3u);
@@ -204,7 +205,7 @@ TEST(OtlpJsonTest, RejectsInvalidHexIds) {
                                  SpanJson("01", R"("spanId":7)"), SpanJson("0b")});
   Parsed p;
   Parse(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 7u);
   EXPECT_EQ(p.report.spans_accepted, 1u);
   EXPECT_EQ(p.report.rejected.at("bad span id"), 3u);
@@ -224,7 +225,7 @@ TEST(OtlpJsonTest, RejectsNegativeAbsurdAndMissingTimestamps) {
             span("0", "0"), span("\"1700000000000000000\"", "1.7e18")});
   Parsed p;
   Parse(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 10u);
   EXPECT_EQ(p.report.spans_accepted, 1u);
   EXPECT_EQ(p.report.rejected.at("bad timestamp"), 8u);
@@ -240,7 +241,7 @@ TEST(OtlpJsonTest, WrongTypesRejectTheSpanNotTheInput) {
                                  SpanJson("05", R"("kind":9)")});
   Parsed p;
   Parse(text, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 5u);
   EXPECT_EQ(p.report.spans_accepted, 1u);
   EXPECT_EQ(p.report.rejected.at("bad name"), 1u);
@@ -254,7 +255,7 @@ TEST(OtlpJsonTest, JsonLinesWithOneBrokenLineCountItAndKeepTheRest) {
   const std::string fixture = ReadTraceFixture("bad/otlp_one_broken_line.jsonl");
   Parsed p;
   Parse(fixture, &p, "broken.jsonl");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_accepted, 3u);
   EXPECT_EQ(p.report.rejected.at("malformed JSON line"), 1u);
   ASSERT_EQ(p.report.errors.size(), 1u);
@@ -307,7 +308,7 @@ TEST(OtlpJsonTest, WrongTopLevelShapeIsInvalidArgument) {
                            "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[]}]}]}"}) {
     Parsed p;
     Parse(text, &p);
-    EXPECT_TRUE(p.status.ok()) << text << ": " << p.status;
+    EXPECT_OK(p.status) << text;
     EXPECT_EQ(p.report.spans_read, 0u);
   }
 }
@@ -325,7 +326,7 @@ TEST(OtlpJsonTest, DeepNestingIsRejectedNotRecursed) {
                                                   std::string(300, ']'))});
   Parsed q;
   Parse(ok, &q);
-  EXPECT_TRUE(q.status.ok()) << q.status;
+  EXPECT_OK(q.status);
   EXPECT_EQ(q.report.spans_accepted, 1u);
 }
 
@@ -341,7 +342,7 @@ TEST(OtlpJsonTest, EveryTruncationFailsCleanlyAndAccountsForEverySpan) {
   for (std::size_t n = 1; n < doc.size(); n += 13) {
     Parsed p;
     Parse(doc + "\n" + doc.substr(0, n), &p);
-    EXPECT_TRUE(p.status.ok()) << n;
+    EXPECT_OK(p.status) << n;
     EXPECT_EQ(p.report.rejected.at("malformed JSON line"), 1u);
     EXPECT_GE(p.report.spans_accepted, 7u);
   }

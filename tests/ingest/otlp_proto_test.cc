@@ -16,6 +16,7 @@
 #include "ingest/canonical_trace.h"
 #include "ingest/recording_sink.h"
 #include "ingest/trace_parsers.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -147,7 +148,7 @@ std::string CanonicalFramed() {
 TEST(OtlpProtoTest, CanonicalFixtureParsesToTheCanonicalSpans) {
   Parsed p;
   Parse(ReadTraceFixture("canonical.otlp.pb"), &p, "canonical.otlp.pb");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 7u);
   EXPECT_EQ(p.report.spans_accepted, 7u);
   EXPECT_EQ(p.report.rejected_total(), 0u);
@@ -161,13 +162,13 @@ TEST(OtlpProtoTest, CanonicalFixtureParsesToTheCanonicalSpans) {
 TEST(OtlpProtoTest, LengthPrefixedRecordsGiveTheSameSpans) {
   Parsed single;
   Parse(ReadTraceFixture("canonical.otlp.pb"), &single);
-  ASSERT_TRUE(single.status.ok()) << single.status;
+  ASSERT_OK(single.status);
 
   const std::string framed = CanonicalFramed();
   ASSERT_EQ(framed[0], '\0');
   Parsed p;
   Parse(framed, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_accepted, 7u);
   EXPECT_EQ(p.sink.resources().size(), 3u);
   EXPECT_EQ(RenderAll(p.sink), RenderAll(single.sink));
@@ -175,18 +176,18 @@ TEST(OtlpProtoTest, LengthPrefixedRecordsGiveTheSameSpans) {
   // The whole fixture as one record, and with an empty record in front.
   Parsed one;
   Parse(Framed(ReadTraceFixture("canonical.otlp.pb")), &one);
-  ASSERT_TRUE(one.status.ok()) << one.status;
+  ASSERT_OK(one.status);
   EXPECT_EQ(RenderAll(one.sink), RenderAll(single.sink));
   Parsed with_empty;
   Parse(Framed("") + framed, &with_empty);
-  ASSERT_TRUE(with_empty.status.ok()) << with_empty.status;
+  ASSERT_OK(with_empty.status);
   EXPECT_EQ(RenderAll(with_empty.sink), RenderAll(single.sink));
 }
 
 TEST(OtlpProtoTest, EmptyInputHasNoSpans) {
   Parsed p;
   Parse("", &p);
-  EXPECT_TRUE(p.status.ok()) << p.status;
+  EXPECT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 0u);
   EXPECT_TRUE(p.sink.resources().empty());
 }
@@ -249,7 +250,7 @@ TEST(OtlpProtoTest, MalformedSpanIsRejectedAndTheRestKept) {
                    SpanMessage(0xa3, 0, "third", 2, kT0, kT0 + kMs)});
   Parsed p;
   Parse(message, &p, "bad-span.pb");
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_read, 3u);
   EXPECT_EQ(p.report.spans_accepted, 2u);
   EXPECT_EQ(p.report.rejected.at("malformed span"), 1u);
@@ -288,7 +289,7 @@ TEST(OtlpProtoTest, WrongLengthOrZeroIdsAreRejectedAndCounted) {
              });
   Parsed p;
   Parse(message, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ExpectAccounted(p);
   EXPECT_EQ(p.report.spans_read, 10u);
   EXPECT_EQ(p.report.spans_accepted, 2u);
@@ -330,7 +331,7 @@ TEST(OtlpProtoTest, UnknownFieldsOfEveryWireTypeAreSkipped) {
 
   Parsed p;
   Parse(message, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   const RecordedSpan& s = p.sink.spans()[0];
   EXPECT_EQ(s.trace_id, (TraceId{kTraceHi, kTraceLo}));
@@ -364,7 +365,7 @@ TEST(OtlpProtoTest, GroupsAreRejected) {
               SpanMessage(0xc2, 0, "b", 2, kT0, kT0 + kMs)});
   Parsed p;
   Parse(message, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_accepted, 1u);
   EXPECT_EQ(p.report.rejected.at("malformed span"), 1u);
   EXPECT_NE(p.report.errors[0].find("group wire type"), std::string::npos);
@@ -386,7 +387,7 @@ TEST(OtlpProtoTest, AttributeValueTypesAreRead) {
       OneResource("svc", {SpanMessage(0xd1, 0, "op", 0, kT0, kT0 + kMs, attrs)});
   Parsed p;
   Parse(message, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   const RecordedSpan& s = p.sink.spans()[0];
   EXPECT_TRUE(s.failed);
@@ -406,7 +407,7 @@ TEST(OtlpProtoTest, ResourceAfterItsSpansStillApplies) {
   const std::string message = Len(1, Len(2, scope_spans) + Len(1, resource));
   Parsed p;
   Parse(message, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   EXPECT_EQ(p.sink.spans()[0].resource.service, "late");
   EXPECT_EQ(p.sink.spans()[0].resource.deployment, "late-deploy");
@@ -419,7 +420,7 @@ TEST(OtlpProtoTest, DeprecatedInstrumentationLibrarySpansAreRead) {
       Len(1, Len(1, Len(1, StringAttr("service.name", "legacy"))) + Len(1000, library_spans));
   Parsed p;
   Parse(message, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   EXPECT_EQ(p.sink.spans()[0].name, "old");
   EXPECT_EQ(p.sink.spans()[0].resource.service, "legacy");
@@ -434,7 +435,7 @@ TEST(OtlpProtoTest, LinksWithValidIdsAreKept) {
       OneResource("svc", {SpanMessage(0x11, 0, "consume", 5, kT0, kT0 + kMs, links)});
   Parsed p;
   Parse(message, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   ASSERT_EQ(p.sink.spans().size(), 1u);
   ASSERT_EQ(p.sink.spans()[0].links.size(), 1u);
   EXPECT_EQ(p.sink.spans()[0].links[0].first, (TraceId{1, 2}));
@@ -448,7 +449,7 @@ TEST(OtlpProtoTest, ResourceIsRegisteredOncePerResourceSpansWithSpans) {
   const std::string message = OneResource("a", spans) + without_spans + OneResource("b", spans);
   Parsed p;
   Parse(message, &p);
-  ASSERT_TRUE(p.status.ok()) << p.status;
+  ASSERT_OK(p.status);
   EXPECT_EQ(p.report.spans_accepted, 100u);
   ASSERT_EQ(p.sink.resources().size(), 2u);
   EXPECT_EQ(p.sink.resources()[0].service, "a");

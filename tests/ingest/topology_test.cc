@@ -14,7 +14,7 @@
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
 #include "model/model_test_util.h"
-#include "model/status_testing.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {

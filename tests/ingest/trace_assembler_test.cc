@@ -7,6 +7,7 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -57,9 +58,9 @@ class TraceAssemblerTest : public ::testing::Test {
  protected:
   Snapshot Freeze() {
     assembler_.FlushAll();
-    EXPECT_TRUE(assembler_.status().ok()) << assembler_.status();
+    EXPECT_OK(assembler_.status());
     auto snap = builder_.Freeze();
-    EXPECT_TRUE(snap.ok()) << snap.status();
+    EXPECT_OK(snap);
     return *snap;
   }
   ModelBuilder builder_;
@@ -306,9 +307,9 @@ TEST(TraceAssemblerCapTest, NamesBeyondTheCapPerServiceAreCountedAsOther) {
     assembler.AddSpan(s);
   }
   assembler.FlushAll();
-  ASSERT_TRUE(assembler.status().ok()) << assembler.status();
+  ASSERT_OK(assembler.status());
   auto snap = builder.Freeze();
-  ASSERT_TRUE(snap.ok()) << snap.status();
+  ASSERT_OK(snap);
   for (std::string_view kept : {"operation:frontend/A", "operation:frontend/B"}) {
     EXPECT_TRUE(snap->Find(kept)) << kept;
   }
@@ -332,15 +333,15 @@ TEST(TraceAssemblerRetentionTest, DroppingOldBucketsAfterTheSubgraphWasRemovedIs
   const auto fe = assembler.AddResource(Resource("frontend"));
   assembler.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 5));
   assembler.FlushAll();
-  ASSERT_TRUE(builder.RemoveSubgraph("traces/prod").ok());
+  ASSERT_OK(builder.RemoveSubgraph("traces/prod"));
   assembler.FlushAll();
   SpanRecord later = Span(2, 0, fe, "GET /", SpanKind::kServer, 60'000, 60'005);
   later.trace_id = TraceId{7, 7};
   assembler.AddSpan(later);
   assembler.FlushAll();
-  EXPECT_TRUE(assembler.status().ok()) << assembler.status();
+  EXPECT_OK(assembler.status());
   auto snap = builder.Freeze();
-  ASSERT_TRUE(snap.ok()) << snap.status();
+  ASSERT_OK(snap);
   EXPECT_TRUE(snap->Find("service:frontend"));
 }
 
@@ -468,7 +469,7 @@ TEST_F(TraceAssemblerTest, ReplacingTheTracesSubgraphMidStreamRebuildsWhatWasCac
   const auto fe = assembler_.AddResource(Resource("frontend"));
   assembler_.AddSpan(Span(1, 0, fe, "GET /", SpanKind::kServer, 0, 5));
   assembler_.FlushAll();
-  ASSERT_TRUE(builder_.ReplaceSubgraph("traces/prod").ok());
+  ASSERT_OK(builder_.ReplaceSubgraph("traces/prod"));
   SpanRecord again = Span(1, 0, fe, "GET /", SpanKind::kServer, 10, 15);
   again.trace_id = TraceId{3, 3};
   assembler_.AddSpan(again);
@@ -493,7 +494,7 @@ TEST_F(TraceAssemblerTest, RetentionDropsOldStatisticsBucketsWhileStreaming) {
   }
   assembler.FlushAll();
   auto snap = builder.Freeze();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   const WindowedStats* stats = snap->EntityStats(*snap->Find("service:frontend"));
   ASSERT_NE(stats, nullptr);
   // Ten-second buckets: 60 minutes' worth would be 60; about the last minute is kept.

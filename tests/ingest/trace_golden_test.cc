@@ -10,6 +10,7 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -45,13 +46,13 @@ Snapshot Build(const std::string& file, TraceFormat format = TraceFormat::kAuto,
   options.format = format;
   options.csv = mapping;
   auto report = AddTraces(builder, InputSource::FromFile(kTraces + file), options);
-  EXPECT_TRUE(report.ok()) << file << ": " << report.status();
+  EXPECT_OK(report) << file;
   if (report.ok()) {
     EXPECT_EQ(report->rejected_total(), 0u) << file;
     EXPECT_EQ(report->spans_accepted, 7u) << file;
   }
   auto snap = builder.Freeze();
-  EXPECT_TRUE(snap.ok()) << snap.status();
+  EXPECT_OK(snap);
   return snap.ok() ? *snap : Snapshot();
 }
 
@@ -131,17 +132,17 @@ TEST(TraceGoldenTest, NezhaCaptureBuildsOnlineBoutiquesCallGraph) {
   ModelBuilder builder;
   TraceOptions options;
   auto format = ParseTraceFormat("nezha", &options.csv);
-  ASSERT_TRUE(format.ok());
+  ASSERT_OK(format);
   options.format = *format;
   auto report = AddTraces(builder, InputSource::FromFile(file), options);
   if (!report.ok() && report.status().code() == absl::StatusCode::kNotFound) {
     GTEST_SKIP() << "shared datasets not present: " << report.status();
   }
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_OK(report);
   EXPECT_GT(report->spans_accepted, 20'000u);
   EXPECT_EQ(report->rejected_total(), 0u);
   auto snap = builder.Freeze();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   const EdgeSet edges = Edges(*snap, true);
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"frontend", "checkoutservice"},

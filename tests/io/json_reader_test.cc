@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline::internal {
 namespace {
@@ -277,7 +278,7 @@ TEST(JsonReaderTest, StatusNamesTheSourceLineAndColumn) {
   const absl::Status status = r.status("traces.json");
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(), "traces.json:3:7: malformed JSON: expected a value, found ','");
-  EXPECT_TRUE(JsonReader("1").status("x").ok());
+  EXPECT_OK(JsonReader("1").status("x"));
 }
 
 TEST(JsonReaderTest, FailRecordsAShapeError) {
@@ -418,7 +419,7 @@ StreamResult ReadInts(std::string_view text) {
 
 TEST(JsonStreamTest, JsonLinesSkipBadLinesAndKeepTheRest) {
   const StreamResult r = ReadInts("{\"v\": 1}\n\n{\"v\": 2\n{\"v\": 3}\r\n7\n{\"v\": 4} x\n");
-  EXPECT_TRUE(r.status.ok()) << r.status;
+  EXPECT_OK(r.status);
   EXPECT_EQ(r.values, (std::vector<std::int64_t>{1, 2, 3, 4}));  // 2 and 4: their lines fail later
   ASSERT_EQ(r.bad.size(), 3u);
   EXPECT_EQ(r.bad[0], "line 3, column 8 (malformed JSON: expected ',' or '}' in an object, found end of line)");
@@ -437,7 +438,7 @@ TEST(JsonStreamTest, AllLinesBadIsInvalidArgumentNamingTheFirst) {
 
 TEST(JsonStreamTest, DocumentsStopAtTheFirstError) {
   const StreamResult ok = ReadInts("{\n \"v\": 5\n}\n{\"v\": 6}");
-  EXPECT_TRUE(ok.status.ok()) << ok.status;
+  EXPECT_OK(ok.status);
   EXPECT_EQ(ok.values, (std::vector<std::int64_t>{5, 6}));
   EXPECT_EQ(ok.value_lines, (std::vector<std::size_t>{1, 4}));
 
@@ -447,7 +448,7 @@ TEST(JsonStreamTest, DocumentsStopAtTheFirstError) {
   EXPECT_TRUE(bad.bad.empty());
 
   const StreamResult empty = ReadInts(" \n\n ");
-  EXPECT_TRUE(empty.status.ok());
+  EXPECT_OK(empty.status);
   EXPECT_TRUE(empty.values.empty());
 }
 

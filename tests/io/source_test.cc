@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
 #include "model/model_test_util.h"
-#include "model/status_testing.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {

@@ -7,7 +7,7 @@
 #include "faultline/model/edge.h"
 #include "faultline/model/entity.h"
 #include "gtest/gtest.h"
-#include "model/status_testing.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -23,7 +23,7 @@ TEST(EntityKindTest, EveryKindNameRoundTripsThroughParse) {
     EXPECT_FALSE(name.empty()) << i;
     names.emplace(name);
     auto parsed = ParseEntityKind(name);
-    ASSERT_TRUE(parsed.ok()) << name << ": " << parsed.status();
+    ASSERT_OK(parsed) << name;
     EXPECT_EQ(*parsed, kind) << name;
   }
   EXPECT_EQ(names.size(), static_cast<std::size_t>(kEntityKindCount));
@@ -64,7 +64,7 @@ TEST(EdgeKindTest, EveryKindNameRoundTripsThroughParse) {
     const std::string_view name = EdgeKindName(kind);
     names.emplace(name);
     auto parsed = ParseEdgeKind(name);
-    ASSERT_TRUE(parsed.ok()) << name << ": " << parsed.status();
+    ASSERT_OK(parsed) << name;
     EXPECT_EQ(*parsed, kind);
   }
   EXPECT_EQ(names.size(), static_cast<std::size_t>(kEdgeKindCount));

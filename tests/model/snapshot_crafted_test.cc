@@ -7,6 +7,7 @@
 #include "faultline/model/snapshot.h"
 #include "faultline/v1/snapshot.pb.h"
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -66,7 +67,7 @@ TEST(SnapshotCraftedTest, ADeepValidChainLoads) {
     s->set_name("s" + std::to_string(i));
     s->set_parent_plus_one(i == 0 ? 0 : i);  // each nested in the previous one
   }
-  EXPECT_TRUE(Load(p).ok());
+  EXPECT_OK(Load(p));
 }
 
 TEST(SnapshotCraftedTest, AnEdgeNamingAMissingEntityIsDataLoss) {

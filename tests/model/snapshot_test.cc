@@ -24,7 +24,7 @@
 #include "faultline/model/model_builder.h"
 #include "gtest/gtest.h"
 #include "model/model_test_util.h"
-#include "model/status_testing.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -400,7 +400,7 @@ void CheckSnapshotAgainstModel(const RandomModel& m, const Snapshot& s) {
   // Statistics: an entity's containers merged over its live subgraphs; edges' as recorded.
   std::map<std::string, WindowedStats> merged;
   for (const auto& [sg, by_id] : m.entity_stats) {
-    for (const auto& [id, stats] : by_id) ASSERT_TRUE(merged[id].Merge(stats).ok());
+    for (const auto& [id, stats] : by_id) ASSERT_OK(merged[id].Merge(stats));
   }
   for (EntityId e = 0; e < s.entity_count(); ++e) {
     const std::string id(s.EntityIdString(e));
@@ -670,7 +670,7 @@ TEST(SnapshotTest, SaveAndLoadRoundTripPreservesEverything) {
     const Snapshot original = Must(model->builder.Freeze());
     ASSERT_TRUE(original.has_statistics());
     const std::string path = TempPath("roundtrip_" + std::to_string(seed) + ".flsnap");
-    FAULTLINE_ASSERT_OK(original.Save(path));
+    ASSERT_OK(original.Save(path));
     const Snapshot loaded = Must(Snapshot::Load(path));
     ExpectSameContent(original, loaded);
     EXPECT_EQ(loaded.Serialize(), original.Serialize());
@@ -698,8 +698,8 @@ TEST(SnapshotTest, SaveReplacesAnExistingFileAndLeavesNoTemporaryFiles) {
   WriteFile(path, "old content");
   const Snapshot first = Must(MakeRandomModel(1, 30, 100)->builder.Freeze());
   const Snapshot second = Must(MakeRandomModel(2, 30, 100)->builder.Freeze());
-  FAULTLINE_ASSERT_OK(first.Save(path));
-  FAULTLINE_ASSERT_OK(second.Save(path));
+  ASSERT_OK(first.Save(path));
+  ASSERT_OK(second.Save(path));
   EXPECT_EQ(Must(Snapshot::Load(path)).Serialize(), second.Serialize());
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -781,7 +781,7 @@ TEST(SnapshotTest, EveryTruncationOfASmallSnapshotIsAnError) {
   const std::string bytes = SmallSnapshot().Serialize();
   ASSERT_GT(bytes.size(), 24u);
   for (std::size_t size = 0; size < bytes.size(); ++size) ExpectTruncationError(bytes, size);
-  EXPECT_TRUE(Snapshot::Deserialize(bytes).ok());
+  EXPECT_OK(Snapshot::Deserialize(bytes));
 }
 
 TEST(SnapshotTest, RandomTruncationsOfALargerSnapshotAreDataLoss) {

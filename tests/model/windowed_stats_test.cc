@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
-#include "model/status_testing.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -168,13 +168,13 @@ TEST(WindowedStatsTest, MergeEqualsStatsOfTheUnionForRandomSplits) {
 
     WindowedStats merged(7 * kSecond);
     for (const auto& part : split) {
-      ASSERT_TRUE(merged.Merge(StatsOf(part, 7 * kSecond)).ok());
+      ASSERT_OK(merged.Merge(StatsOf(part, 7 * kSecond)));
     }
     EXPECT_EQ(merged, whole) << "seed " << seed;
 
     WindowedStats reversed(7 * kSecond);
     for (auto it = split.rbegin(); it != split.rend(); ++it) {
-      ASSERT_TRUE(reversed.Merge(StatsOf(*it, 7 * kSecond)).ok());
+      ASSERT_OK(reversed.Merge(StatsOf(*it, 7 * kSecond)));
     }
     EXPECT_EQ(reversed, whole) << "seed " << seed;
   }
@@ -208,10 +208,10 @@ TEST(WindowedStatsTest, MergeWithDifferentWidthIsInvalidArgumentAndChangesNothin
 TEST(WindowedStatsTest, MergeOfEmptyIsIdentityAndMergeIntoEmptyCopies) {
   const WindowedStats data = StatsOf(RandomRequests(10, 300, 0, 60 * kSecond));
   WindowedStats a = data;
-  ASSERT_TRUE(a.Merge(WindowedStats()).ok());
+  ASSERT_OK(a.Merge(WindowedStats()));
   EXPECT_EQ(a, data);
   WindowedStats b;
-  ASSERT_TRUE(b.Merge(data).ok());
+  ASSERT_OK(b.Merge(data));
   EXPECT_EQ(b, data);
 }
 

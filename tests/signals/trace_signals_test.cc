@@ -6,6 +6,7 @@
 #include "faultline/model/model_builder.h"
 #include "faultline/model/snapshot.h"
 #include "gtest/gtest.h"
+#include "testing/status_matchers.h"
 
 namespace faultline {
 namespace {
@@ -76,7 +77,7 @@ TEST(ScoreEntitiesTest, ScoresEveryEntityWithStatisticsAgainstItsOwnBaseline) {
   const SubgraphId sg = *builder.AddSubgraph("traces/test");
   const EntityId healthy = *builder.AddEntity(sg, EntityKind::kService, "service:healthy");
   const EntityId broken = *builder.AddEntity(sg, EntityKind::kService, "service:broken");
-  ASSERT_TRUE(builder.AddEntity(sg, EntityKind::kNode, "node:quiet").ok());
+  ASSERT_OK(builder.AddEntity(sg, EntityKind::kNode, "node:quiet"));
   for (int i = 0; i < 100; ++i) {
     const std::int64_t before = (i % 60) * kSecond;       // baseline [0, 60 s)
     const std::int64_t during = (60 + i % 60) * kSecond;  // window [60 s, 120 s)
@@ -86,7 +87,7 @@ TEST(ScoreEntitiesTest, ScoresEveryEntityWithStatisticsAgainstItsOwnBaseline) {
     builder.EntityStats(sg, broken).Record(during, i % 2 == 0, 10 * kMs);
   }
   const auto snapshot = builder.Freeze();
-  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  ASSERT_OK(snapshot);
   const auto scores = ScoreEntities(*snapshot, {60 * kSecond, 120 * kSecond}, {0, 60 * kSecond});
   ASSERT_EQ(scores.size(), 2u);  // the node has no statistics
   for (const EntityAnomaly& a : scores) {
