@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple, Union
 
-from faultline import _core
+from faultline import _core, _logs
 
 if TYPE_CHECKING:
     import networkx
@@ -257,6 +257,9 @@ class Snapshot(_core.Snapshot):
         """
         return list(self._meta_edges())
 
+    log_counts = _logs.log_counts
+    log_templates = _logs.log_templates
+
 
 class ModelBuilder(_core.ModelBuilder):
     """The mutable graph of graphs: subgraphs, entities, typed edges, statistics, links.
@@ -296,3 +299,5 @@ class ModelBuilder(_core.ModelBuilder):
         return type(self)(self)
 
     __copy__ = copy
+
+    add_logs = _logs.add_logs

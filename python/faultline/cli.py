@@ -455,6 +455,26 @@ def _add_traces(builder: ModelBuilder, args: argparse.Namespace, out: IO[str]) -
             out.write(f"  {summary[key]} {text}\n")
 
 
+def _add_logs(builder: ModelBuilder, args: argparse.Namespace, out: IO[str]) -> None:
+    for path in args.logs:
+        if not Path(path).is_file():
+            raise _InputError(f"{path}: no such file")
+    result = builder.add_logs(list(args.logs), format=args.logs_format)
+    for report in result["files"]:
+        rejected = sum(report["rejected"].values())
+        out.write(
+            f"read {report['source']} ({report['format']}): {report['records_read']} log "
+            f"records, {report['records_accepted']} accepted, {rejected} rejected\n"
+        )
+        for reason, count in sorted(report["rejected"].items()):
+            out.write(f"  rejected {count}: {reason}\n")
+        for labels in report["unmapped_labels"]:
+            out.write(f"  unmapped labels: {labels}\n")
+        for error in report["errors"]:
+            out.write(f"  {error}\n")
+    out.write(f"logs: {result['templates']} templates, {result['entities']} entities\n")
+
+
 def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
     path = args.topology if args.topology else str(bundled_topology_path())
     out.write(f"faultline {faultline.__version__} demo\n")
@@ -472,13 +492,15 @@ def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
-    if not args.topology and not args.traces and not args.state:
-        raise _UsageError("build needs --topology, --state and/or --traces")
+    if not args.topology and not args.traces and not args.state and not args.logs:
+        raise _UsageError("build needs --topology, --state, --traces and/or --logs")
     builder = ModelBuilder()
     _add_topologies(builder, args.topology or [], out)
     _add_states(builder, args.state or [], out)
     if args.traces:
         _add_traces(builder, args, out)
+    if args.logs:
+        _add_logs(builder, args, out)
     if args.state and (args.traces or args.topology):
         _link(builder, out)
     for path in args.links or []:
@@ -578,6 +600,19 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         help='explicit links for what the rules cannot infer: JSON files of '
         '[{"from": ID, "to": ID, "kind": "runs_on", "detail": TEXT}]',
+    )
+    build.add_argument(
+        "--logs",
+        metavar="PATH",
+        nargs="+",
+        action="extend",
+        help="log files, one template miner for all: OTLP logs JSON or protobuf, CSV, plain "
+        "text; gzip/zstd transparently (repeatable)",
+    )
+    build.add_argument(
+        "--logs-format",
+        choices=("otlp-json", "otlp-proto", "csv", "text", "nezha"),
+        help="the log format (default: detected per file)",
     )
     build.add_argument("-o", "--output", metavar="MODEL", required=True, help="snapshot to write")
     build.set_defaults(func=_cmd_build)

@@ -328,8 +328,10 @@ class OtlpLogsJsonParser {
   void LogRecord(JsonReader& r) {
     r.Peek();
     const std::size_t start = r.offset();
-    ctx_.Read();
+    // Counted read once it is known to be a record: a line that breaks off inside one is
+    // counted (read and rejected) as a malformed line instead.
     if (!r.BeginObject()) {
+      ctx_.Read();
       ctx_.Reject("not a LogRecord object", Where(start));
       r.Skip();
       return;
@@ -379,6 +381,7 @@ class OtlpLogsJsonParser {
       }
     }
     if (!r.ok()) return;  // the line is reported as malformed
+    ctx_.Read();
     if (bad != nullptr) {
       ctx_.Reject(bad, Where(start));
       return;

@@ -324,7 +324,6 @@ class OtlpLogsProtoParser {
       Fail(r);
       return RejectCorrupt(at);
     }
-    const std::string where = "";
     const std::uint64_t t = time != 0 ? time : observed;
     if (t == 0 || t > kMaxTime) {
       ctx_.Reject(t == 0 ? "missing time" : "bad time",

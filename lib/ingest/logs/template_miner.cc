@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 namespace faultline {
@@ -83,7 +84,7 @@ void DrainTree::Tokenize(std::string_view message) {
   }
 }
 
-std::int64_t DrainTree::Search() const {
+std::int64_t DrainTree::Search() {
   // tree_search(): by token count, then by leading tokens ("<*>" child as the fallback).
   const std::size_t count = message_.size();
   const Node& root = nodes_[0];
@@ -100,30 +101,53 @@ std::int64_t DrainTree::Search() const {
     ++depth;
   }
   // fast_match(): the most similar template; ties: more parameters, then the older.
-  double max_sim = -1.0;
-  std::int64_t max_params = -1;
-  std::int64_t best = -1;
-  const double length = static_cast<double>(count);
+  // Every template of a leaf has the message's token count, so similarities compare as
+  // counts of equal tokens. A template that cannot reach the threshold, or beat the best
+  // so far, is left as soon as that is certain: the choice is drain3's, the work is less.
+  while (need_.size() <= count) {
+    const std::size_t n = need_.size();
+    std::uint32_t need = 0;
+    while (need <= n && (n == 0 ? 1.0 : static_cast<double>(need) / static_cast<double>(n)) <
+                            options_.similarity) {
+      ++need;
+    }
+    need_.push_back(need);
+  }
+  const std::int64_t need = need_[count];
+  if (need > static_cast<std::int64_t>(count)) return -1;
+  std::int64_t best_same = need - 1;  // a template must have more equal tokens ...
+  std::int64_t best_params = std::numeric_limits<std::int64_t>::max();  // ... or as many
+  std::int64_t best = -1;                                               // and more params
+  const std::uint32_t* m = message_.data();
   for (std::uint32_t id : node->clusters) {
     const Cluster& c = clusters_[id];
+    const std::int64_t params = c.params;
+    const std::int64_t ceiling = static_cast<std::int64_t>(count) - params;
+    if (ceiling < best_same || (ceiling == best_same && params <= best_params)) continue;
     const std::uint32_t* t = tokens_.data() + c.offset;
     std::int64_t same = 0;
-    std::int64_t params = 0;
+    std::int64_t missed = 0;  // positions that are neither equal nor "<*>"
+    bool dropped = false;
     for (std::size_t i = 0; i < count; ++i) {
-      if (t[i] == kParamToken) {
-        ++params;
-      } else if (t[i] == message_[i]) {
-        ++same;
+      if (t[i] == m[i]) {
+        same += t[i] != kParamToken;
+      } else if (t[i] != kParamToken) {
+        ++missed;
+        const std::int64_t reachable = ceiling - missed;
+        if (reachable < best_same || (reachable == best_same && params <= best_params)) {
+          dropped = true;
+          break;
+        }
       }
     }
-    const double sim = static_cast<double>(same) / length;
-    if (sim > max_sim || (sim == max_sim && params > max_params)) {
-      max_sim = sim;
-      max_params = params;
+    if (dropped) continue;
+    if (same > best_same || (same == best_same && params > best_params)) {
+      best_same = same;
+      best_params = params;
       best = id;
     }
   }
-  return max_sim >= options_.similarity ? best : -1;
+  return best;
 }
 
 void DrainTree::Insert(std::uint32_t cluster) {
@@ -192,7 +216,9 @@ std::uint32_t DrainTree::Add(std::string_view message) {
       return TemplateMiner::kOverflow;
     }
     const auto id = static_cast<std::uint32_t>(clusters_.size());
-    clusters_.push_back({tokens_.size(), static_cast<std::uint32_t>(message_.size()), 1});
+    std::uint32_t params = 0;
+    for (std::uint32_t t : message_) params += t == kParamToken;
+    clusters_.push_back({tokens_.size(), static_cast<std::uint32_t>(message_.size()), params, 1});
     tokens_.insert(tokens_.end(), message_.begin(), message_.end());
     Insert(id);
     return id;
@@ -201,7 +227,10 @@ std::uint32_t DrainTree::Add(std::string_view message) {
   Cluster& c = clusters_[static_cast<std::size_t>(found)];
   std::uint32_t* t = tokens_.data() + c.offset;
   for (std::size_t i = 0; i < message_.size(); ++i) {
-    if (t[i] != message_[i]) t[i] = kParamToken;
+    if (t[i] != message_[i] && t[i] != kParamToken) {
+      t[i] = kParamToken;
+      ++c.params;
+    }
   }
   ++c.size;
   return static_cast<std::uint32_t>(found);

@@ -44,6 +44,7 @@ class DrainTree {
   struct Cluster {
     std::size_t offset;  // into tokens_
     std::uint32_t length;
+    std::uint32_t params;  // "<*>" positions
     std::uint64_t size;
   };
 
@@ -52,7 +53,7 @@ class DrainTree {
   std::uint32_t Intern(std::string_view token, bool has_digit);
   std::uint32_t NewNode();
   // The best cluster of the leaf for message_, or -1 (drain3 tree_search + fast_match).
-  std::int64_t Search() const;
+  std::int64_t Search();
   void Insert(std::uint32_t cluster);
 
   TemplateMinerOptions options_;
@@ -72,6 +73,9 @@ class DrainTree {
   std::size_t arena_size_ = 0;
 
   std::vector<std::uint32_t> message_;  // the message being mined, as token ids
+  // need_[n]: the fewest equal tokens of n that reach the similarity threshold (n + 1
+  // when none do), computed as drain3 compares: equal / n >= similarity, in doubles.
+  std::vector<std::uint32_t> need_;
   std::uint64_t overflowed_ = 0;
 };
 
