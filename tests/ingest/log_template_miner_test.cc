@@ -120,6 +120,21 @@ TEST(TemplateMinerTest, TiesPreferTheTemplateWithMoreVariables) {
   EXPECT_EQ(miner.Template(a), "job p <*> <*>");
 }
 
+TEST(TemplateMinerTest, AMessageMostlyOfVariablesJoinsTheTemplateWithExactlyItsTokens) {
+  TemplateMiner miner;
+  // 2 constant tokens of 6 (0.33 < 0.4): by similarity alone it matches nothing, not even
+  // its own template.
+  const std::uint32_t id = miner.Add("ids 1 2 3 4 done");
+  EXPECT_EQ(miner.Template(id), "ids <*> <*> <*> <*> done");
+  EXPECT_EQ(miner.Add("ids 5 6 7 8 done"), id);
+  EXPECT_EQ(miner.Count(id), 2u);
+  EXPECT_EQ(miner.size(), 1u);
+  // A template that generalized is found by its new tokens.
+  const std::uint32_t g = miner.Add("alpha beta gamma delta");
+  EXPECT_EQ(miner.Add("alpha beta gamma epsilon"), g);  // "alpha beta gamma <*>"
+  EXPECT_EQ(miner.Add("alpha beta gamma <*>"), g);
+}
+
 TEST(TemplateMinerTest, UnmaskedDigitTokensRouteThroughTheVariableChild) {
   TemplateMinerOptions options;
   options.mask_digits = false;

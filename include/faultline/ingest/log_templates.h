@@ -13,7 +13,10 @@
 // leaf reached, the most similar one (similarity = tokens equal at the same position,
 // "<*>" positions excluded, over the token count; ties: more "<*>" positions, then the
 // older template) absorbs the message when its similarity is at least `similarity`: every
-// position where they differ becomes "<*>". Otherwise the message starts a new template.
+// position where they differ becomes "<*>". Otherwise, when a template has exactly the
+// message's tokens it takes the message (Drain counts only constant tokens as similar, so a
+// message mostly made of variables would otherwise start another template with the same
+// text every time); else the message starts a new template.
 //
 // Identity: a template is a cluster; its id (dense from 0, in order of creation) never
 // changes, while its text may generalize as later messages are absorbed ("user <*> logged
@@ -26,8 +29,9 @@
 // platform and run (no hash iteration order is consulted).
 //
 // With the same options and with digit tokens masked the same way (a drain3 masking
-// instruction `\S*\d\S*` -> `*`), the templates equal drain3's (bench/log_compare.py
-// measures the agreement).
+// instruction `\S*\d\S*` -> `*`), every message gets the template text drain3 gives it
+// (bench/log_compare.py measures the agreement); the templates differ from drain3's only
+// where drain3 keeps several templates of one text (see above), which are one here.
 //
 // Memory: O(distinct tokens + templates x tokens per template), bounded by max_templates
 // and max_tokens. Not thread-safe.

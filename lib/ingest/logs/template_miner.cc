@@ -206,10 +206,36 @@ void DrainTree::Insert(std::uint32_t cluster) {
   nodes_[node].clusters.push_back(cluster);
 }
 
+std::uint64_t DrainTree::HashOf(const std::uint32_t* tokens, std::size_t count) const {
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ count;
+  for (std::size_t i = 0; i < count; ++i) {
+    h ^= tokens[i] + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  }
+  return h;
+}
+
+std::int64_t DrainTree::Identical() const {
+  auto it = identical_.find(HashOf(message_.data(), message_.size()));
+  if (it == identical_.end()) return -1;
+  const Cluster& c = clusters_[it->second];
+  if (c.length != message_.size() ||
+      !std::equal(message_.begin(), message_.end(), tokens_.begin() + c.offset)) {
+    return -1;
+  }
+  return it->second;
+}
+
 std::uint32_t DrainTree::Add(std::string_view message) {
   Tokenize(message);
   if (message_.empty()) return TemplateMiner::kNoTemplate;
-  const std::int64_t found = Search();
+  std::int64_t found = Search();
+  // Drain counts only the constant tokens of a template as similar, so a message whose
+  // constant tokens fall short of the threshold matches no template, not even one with
+  // exactly its tokens ("TraceID: <*> SpanID: <*> List Recommendations <*> <*> <*> <*>
+  // <*>" has 4 constant tokens of 11): drain3 then starts another template with the same
+  // text for every such message, without bound. Here such a message joins the template
+  // that has exactly its tokens. Where drain3 finds a match, the choice is drain3's.
+  if (found < 0) found = Identical();
   if (found < 0) {
     if (options_.max_templates != 0 && clusters_.size() >= options_.max_templates) {
       ++overflowed_;
@@ -220,17 +246,28 @@ std::uint32_t DrainTree::Add(std::string_view message) {
     for (std::uint32_t t : message_) params += t == kParamToken;
     clusters_.push_back({tokens_.size(), static_cast<std::uint32_t>(message_.size()), params, 1});
     tokens_.insert(tokens_.end(), message_.begin(), message_.end());
+    identical_.try_emplace(HashOf(message_.data(), message_.size()), id);
     Insert(id);
     return id;
   }
   // create_template(): every position that differs becomes "<*>".
   Cluster& c = clusters_[static_cast<std::size_t>(found)];
   std::uint32_t* t = tokens_.data() + c.offset;
+  const std::uint32_t params_before = c.params;
+  std::uint64_t old_hash = 0;
   for (std::size_t i = 0; i < message_.size(); ++i) {
     if (t[i] != message_[i] && t[i] != kParamToken) {
+      if (c.params == params_before) old_hash = HashOf(t, c.length);
       t[i] = kParamToken;
       ++c.params;
     }
+  }
+  if (c.params != params_before) {
+    auto it = identical_.find(old_hash);
+    if (it != identical_.end() && it->second == static_cast<std::uint32_t>(found)) {
+      identical_.erase(it);
+    }
+    identical_.try_emplace(HashOf(t, c.length), static_cast<std::uint32_t>(found));
   }
   ++c.size;
   return static_cast<std::uint32_t>(found);

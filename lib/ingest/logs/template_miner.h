@@ -55,6 +55,9 @@ class DrainTree {
   // The best cluster of the leaf for message_, or -1 (drain3 tree_search + fast_match).
   std::int64_t Search();
   void Insert(std::uint32_t cluster);
+  std::uint64_t HashOf(const std::uint32_t* tokens, std::size_t count) const;
+  // The template whose tokens are exactly message_'s, or -1.
+  std::int64_t Identical() const;
 
   TemplateMinerOptions options_;
   int max_node_depth_;
@@ -63,6 +66,8 @@ class DrainTree {
   std::vector<Node> nodes_;  // nodes_[0]: the root (children keyed by token count)
   std::vector<Cluster> clusters_;
   std::vector<std::uint32_t> tokens_;  // template tokens, all clusters
+  // Template token hash -> the first template with those tokens (see Add()).
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> identical_;
 
   // Token interning: text -> id; ids index token_text_ and token_digit_.
   absl::flat_hash_map<std::string_view, std::uint32_t> token_ids_;
