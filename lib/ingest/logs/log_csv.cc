@@ -6,6 +6,7 @@
 // skipped; a UTF-8 byte order mark is ignored.
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,20 +69,28 @@ class LogCsvReader {
         bool escaped = false;
         bool closed = false;
         while (pos_ < n) {
-          const char c = data_[pos_];
-          if (c == '"') {
-            if (pos_ + 1 < n && data_[pos_ + 1] == '"') {
-              scratch_.append(data_.substr(seg, pos_ + 1 - seg));
-              pos_ += 2;
-              seg = pos_;
-              escaped = true;
-              continue;
-            }
-            closed = true;
-            break;
+          // The next quote, and the line breaks before it (both with memchr: quoted
+          // fields are the long ones).
+          const char* base = data_.data();
+          const void* q = std::memchr(base + pos_, '"', n - pos_);
+          const std::size_t quote = q == nullptr ? n : static_cast<std::size_t>(
+                                                           static_cast<const char*>(q) - base);
+          for (const char* nl = static_cast<const char*>(std::memchr(base + pos_, '\n', quote - pos_));
+               nl != nullptr;
+               nl = static_cast<const char*>(std::memchr(nl + 1, '\n', base + quote - nl - 1))) {
+            ++line_;
           }
-          if (c == '\n') ++line_;
-          ++pos_;
+          pos_ = quote;
+          if (quote == n) break;
+          if (pos_ + 1 < n && data_[pos_ + 1] == '"') {
+            scratch_.append(data_.substr(seg, pos_ + 1 - seg));
+            pos_ += 2;
+            seg = pos_;
+            escaped = true;
+            continue;
+          }
+          closed = true;
+          break;
         }
         if (!closed) {
           problem_ = "unterminated quoted field";
