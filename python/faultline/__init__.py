@@ -28,12 +28,14 @@ from faultline._core import (
 )
 from faultline._alerts_events import read_alerts, read_events
 from faultline._inputs import read_link_mapping
+from faultline._logs import read_logs
 from faultline._model import ModelBuilder, Snapshot
 from faultline._reports import (
     LinkMappingReport,
     LinkReport,
     AlertReport,
     EventReport,
+    LogReport,
     Report,
     SignalReport,
     TerraformPlanReport,
@@ -54,6 +56,7 @@ __all__ = [
     "NoSuchFileError",
     "AlertReport",
     "EventReport",
+    "LogReport",
     "Report",
     "SignalReport",
     "Snapshot",
@@ -67,5 +70,6 @@ __all__ = [
     "edge_propagation",
     "read_alerts",
     "read_events",
+    "read_logs",
     "trace_anomalies",
 ]

@@ -83,6 +83,15 @@ class Snapshot:
     def deserialize(data: bytes, name: str = ...) -> Snapshot: ...
     @staticmethod
     def load(path: Union[str, os.PathLike[str]]) -> Snapshot: ...
+    def _log_counts(
+        self, entity: Optional[_EntityRef] = ..., begin_ns: Optional[int] = ...,
+        end_ns: Optional[int] = ...
+    ) -> Dict[str, List[Any]]: ...
+    def _log_template_counts(
+        self, entity: Optional[_EntityRef] = ..., begin_ns: Optional[int] = ...,
+        end_ns: Optional[int] = ...
+    ) -> Dict[str, List[Any]]: ...
+    def _log_template_texts(self) -> List[str]: ...
 
 class ModelBuilder:
     def __init__(self, bucket_width_ns: Union[int, ModelBuilder] = ...) -> None: ...
@@ -215,6 +224,21 @@ class ModelBuilder:
         name: Optional[str] = ...,
     ) -> List[Dict[str, Any]]: ...
     def freeze(self) -> Snapshot: ...
+    def add_logs(
+        self,
+        source: Union[bytes, str, os.PathLike[str], Sequence[Union[bytes, str, os.PathLike[str]]]],
+        format: Optional[str] = ...,
+        mapping: Optional[Dict[str, Any]] = ...,
+        regex: Optional[str] = ...,
+        labels: Optional[Dict[str, str]] = ...,
+        subgraph: Optional[str] = ...,
+        name: Optional[str] = ...,
+        similarity: Optional[float] = ...,
+        depth: Optional[int] = ...,
+        max_children: Optional[int] = ...,
+        templates: bool = ...,
+        time_unit: Optional[str] = ...,
+    ) -> Dict[str, Any]: ...
 
 def _read_alerts(
     source: Union[bytes, bytearray, str, os.PathLike[str]],
@@ -238,3 +262,24 @@ def trace_anomalies(
     baseline_end_ns: int,
 ) -> Dict[str, Union[List[str], np.ndarray]]: ...
 def edge_propagation(kind: str) -> Dict[str, bool]: ...
+def _read_logs(
+    source: Union[bytes, str, os.PathLike[str], Sequence[Union[bytes, str, os.PathLike[str]]]],
+    format: Optional[str] = ...,
+    mapping: Optional[Dict[str, Any]] = ...,
+    regex: Optional[str] = ...,
+    labels: Optional[Dict[str, str]] = ...,
+    name: Optional[str] = ...,
+    similarity: Optional[float] = ...,
+    depth: Optional[int] = ...,
+    max_children: Optional[int] = ...,
+    templates: bool = ...,
+    time_unit: Optional[str] = ...,
+) -> Dict[str, Any]: ...
+def _mine_log_templates(
+    lines: List[str],
+    depth: int = ...,
+    similarity: float = ...,
+    max_children: int = ...,
+    mask_digits: bool = ...,
+    extra_delimiters: str = ...,
+) -> Dict[str, Any]: ...

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple, Un
 from faultline import _alerts_events
 from faultline import _core
 from faultline._inputs import BuilderInputs
+from faultline import _logs
 
 if TYPE_CHECKING:
     import networkx
@@ -262,6 +263,9 @@ class Snapshot(_core.Snapshot):
         """
         return list(self._meta_edges())
 
+    log_counts = _logs.log_counts
+    log_templates = _logs.log_templates
+
 
 class ModelBuilder(BuilderInputs, _core.ModelBuilder):
     """The mutable graph of graphs: subgraphs, entities, typed edges, statistics, links.
@@ -309,3 +313,5 @@ class ModelBuilder(BuilderInputs, _core.ModelBuilder):
         return type(self)(self)
 
     __copy__ = copy
+
+    add_logs = _logs.add_logs

@@ -40,6 +40,7 @@ __all__ = [
     "SignalReport",
     "AlertReport",
     "EventReport",
+    "LogReport",
 ]
 
 
@@ -477,3 +478,33 @@ class EventReport(SignalReport):
     __slots__ = ()
     NOUN = "events"
     _COUNTS_MERGED = ("rejected", "by_kind")
+
+
+class LogReport(SignalReport):
+    """What :meth:`~faultline.ModelBuilder.add_logs` read, mined and kept.
+
+    Per source (``files``): ``records_read``, ``records_accepted``, ``rejected``,
+    ``errors``, ``unmapped_labels``, ``by_severity``, ``untemplated``, ``records_with_span``
+    and ``operation_records``; over the call: those summed, and ``templates`` (templates
+    in the model after the call), ``template_ids``, ``template_overflow`` and ``entities``
+    (entities holding log counts).
+    """
+
+    __slots__ = ()
+    NOUN = "log records"
+    _SUMMED = ("records_read", "records_accepted", "untemplated", "records_with_span",
+               "operation_records")
+    _COUNTS_MERGED = ("rejected", "by_severity")
+    _CONCATENATED = ("errors", "unmapped_labels")
+    _BATCH: ClassVar[Tuple[str, ...]] = ("templates", "template_ids", "template_overflow",
+                                         "entities")
+
+    @classmethod
+    def from_batch(cls, result: Mapping[str, Any]) -> "LogReport":
+        """The report over the dict the compiled reader returns (one file's fields, or
+        ``files``, plus the fields of the whole call)."""
+        files = result["files"] if "files" in result else [
+            {k: v for k, v in result.items() if k not in cls._BATCH}]
+        fields = dict(cls.from_files(files)._fields)
+        fields.update({k: result[k] for k in cls._BATCH if k in result})
+        return cls(fields)

@@ -136,6 +136,10 @@ def _add_states(builder: ModelBuilder, specs: Sequence[str]) -> Report:
     return builder.add_terraform_state(paths, backend=backends)
 
 
+def _add_logs(builder: ModelBuilder, args: argparse.Namespace) -> Report:
+    return builder.add_logs(list(args.logs), format=args.logs_format)
+
+
 def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
     path = args.topology if args.topology else str(bundled_topology_path())
     out.write(f"faultline {faultline.__version__} demo\n")
@@ -153,8 +157,9 @@ def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
-    if not (args.topology or args.traces or args.state or args.alerts or args.events):
-        raise _UsageError("build needs --topology, --state, --traces, --alerts and/or --events")
+    if not (args.topology or args.traces or args.state or args.alerts or args.events or args.logs):
+        raise _UsageError(
+            "build needs --topology, --state, --traces, --logs, --alerts and/or --events")
     builder = ModelBuilder()
     reports: Dict[str, Report] = {}
 
@@ -174,6 +179,8 @@ def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
         read("alerts", builder.add_alerts(list(args.alerts)))
     if args.events:
         read("events", builder.add_events(list(args.events)))
+    if args.logs:
+        read("logs", _add_logs(builder, args))
     if args.state and (args.traces or args.topology):
         read("infrastructure_links", builder.link_infrastructure())
     if args.links:
@@ -288,6 +295,19 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         help="change events: `kubectl get events -o json` or JSON lists of deploys and "
         "config changes (repeatable)",
+    )
+    build.add_argument(
+        "--logs",
+        metavar="PATH",
+        nargs="+",
+        action="extend",
+        help="log files, one template miner for all: OTLP logs JSON or protobuf, CSV, plain "
+        "text; gzip/zstd transparently (repeatable)",
+    )
+    build.add_argument(
+        "--logs-format",
+        choices=("otlp-json", "otlp-proto", "csv", "text", "nezha"),
+        help="the log format (default: detected per file)",
     )
     build.add_argument("-o", "--output", metavar="MODEL", required=True, help="snapshot to write")
     build.add_argument(

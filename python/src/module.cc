@@ -8,6 +8,7 @@
 #include "faultline/version.h"
 #include "iac.h"
 #include "ingest.h"
+#include "logs.h"
 #include "model.h"
 #include "signals.h"
 #include "status.h"
@@ -23,4 +24,5 @@ PYBIND11_MODULE(_core, m) {
   faultline::python::RegisterIac(m);
   faultline::python::RegisterSignals(m);
   faultline::python::RegisterAlertsEvents(m);
+  faultline::python::RegisterLogs(m);
 }

@@ -7,6 +7,7 @@ from typing import Callable, List, Tuple, Type
 from faultline._reports import (
     LinkMappingReport,
     LinkReport,
+    LogReport,
     Report,
     SignalReport,
     TerraformPlanReport,
@@ -106,6 +107,16 @@ def _link_mapping(report: LinkMappingReport) -> List[str]:
 
 def _signal(report: SignalReport) -> List[str]:
     lines = []
+    if isinstance(report, LogReport):
+        for f in report.files:
+            rejected = sum(f.rejected.values())
+            lines.append(f"read {f.source} ({f.format}): {f.records_read} log records, "
+                         f"{f.records_accepted} accepted, {rejected} rejected")
+            lines += [f"  rejected {n}: {reason}" for reason, n in sorted(f.rejected.items())]
+            lines += [f"  unmapped labels: {labels}" for labels in f.unmapped_labels]
+            lines += [f"  {error}" for error in f.errors]
+        lines.append(f"logs: {report.templates} templates, {report.entities} entities")
+        return lines
     for f in report.files:
         rejected = sum(f.rejected.values())
         extra = ""
