@@ -546,7 +546,7 @@ TEST(OtlpJson, BadPointsAndLinesCounted) {
       OtlpLine(R"({"name":"g","gauge":{"dataPoints":[{"timeUnixNano":"1700000000000000000","asDouble":"NaN"}]}})") +
       OtlpLine(R"({"name":"g","gauge":{"dataPoints":[{"timeUnixNano":"1700000000000000000","asDouble":2}]}})");
   Read r = ReadText(text, {}, "m.jsonl");
-  EXPECT_EQ(r.report.samples_read, 5u);
+  EXPECT_EQ(r.report.samples_read, 6u);  // five points and the malformed line
   EXPECT_EQ(r.report.samples_accepted, 1u);
   EXPECT_EQ(r.report.rejected.at("missing value"), 1u);
   EXPECT_EQ(r.report.rejected.at("missing timestamp"), 1u);

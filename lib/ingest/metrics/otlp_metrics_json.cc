@@ -410,6 +410,9 @@ absl::Status ParseOtlpMetricsJson(std::string_view text, MetricContext& ctx,
   return ReadJsonStream(
       text, ctx.name(), reader, [&](JsonReader& r, std::size_t) { parser.Visit(r); },
       [&](std::size_t line, std::string_view where) {
+        // The line counts as one record read and rejected (points read from it before the
+        // error stand, counted on their own).
+        ctx.Read();
         ctx.Reject("malformed line", StrCat(where));
       });
 }
