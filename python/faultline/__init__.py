@@ -25,6 +25,7 @@ from faultline._core import (
     TopologyReport,
     __version__,
 )
+from faultline._metrics import read_metrics
 from faultline._model import ModelBuilder, Snapshot
 from faultline._signals import dependency_kinds, edge_propagation, trace_anomalies
 
@@ -39,5 +40,6 @@ __all__ = [
     "__version__",
     "dependency_kinds",
     "edge_propagation",
+    "read_metrics",
     "trace_anomalies",
 ]

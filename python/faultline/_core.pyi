@@ -13,6 +13,7 @@ DEFAULT_BUCKET_WIDTH_NS: int
 _EntityRef = Union[str, int]
 _SubgraphRef = Union[str, int]
 _EdgeTuple = Tuple[str, str, str, Optional[str]]
+_MetricSource = Union[bytes, bytearray, str, os.PathLike[str]]
 
 class Error(RuntimeError): ...
 
@@ -85,6 +86,9 @@ class Snapshot:
     def deserialize(data: bytes, name: str = ...) -> Snapshot: ...
     @staticmethod
     def load(path: Union[str, os.PathLike[str]]) -> Snapshot: ...
+    def _metric_rows(
+        self, entity: str, begin_ns: Optional[int] = ..., end_ns: Optional[int] = ...
+    ) -> Dict[str, Union[List[str], np.ndarray]]: ...
 
 class ModelBuilder:
     def __init__(self, bucket_width_ns: Union[int, ModelBuilder] = ...) -> None: ...
@@ -198,6 +202,17 @@ class ModelBuilder:
         retention_s: Optional[float] = ...,
         max_operations_per_service: Optional[int] = ...,
     ) -> Dict[str, Any]: ...
+    def _add_metrics(
+        self,
+        sources: Union[_MetricSource, Sequence[_MetricSource]],
+        format: Optional[str] = ...,
+        mapping: Optional[Dict[str, Any]] = ...,
+        columns: Optional[Dict[str, Any]] = ...,
+        subgraph: Optional[str] = ...,
+        type_rules: Optional[Union[str, os.PathLike[str]]] = ...,
+        qualifier_labels: Optional[List[str]] = ...,
+        name: Optional[str] = ...,
+    ) -> List[Dict[str, Any]]: ...
     def freeze(self) -> Snapshot: ...
 
 def trace_anomalies(
@@ -208,3 +223,12 @@ def trace_anomalies(
     baseline_end_ns: int,
 ) -> Dict[str, Union[List[str], np.ndarray]]: ...
 def edge_propagation(kind: str) -> Dict[str, bool]: ...
+def read_metrics(
+    sources: Union[_MetricSource, Sequence[_MetricSource]],
+    format: Optional[str] = ...,
+    mapping: Optional[Dict[str, Any]] = ...,
+    columns: Optional[Dict[str, Any]] = ...,
+    type_rules: Optional[Union[str, os.PathLike[str]]] = ...,
+    qualifier_labels: Optional[List[str]] = ...,
+    name: Optional[str] = ...,
+) -> Dict[str, Any]: ...

@@ -11,6 +11,7 @@ import os
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from faultline import _core
+from faultline import _metrics
 
 if TYPE_CHECKING:
     import networkx
@@ -45,6 +46,8 @@ class Snapshot(_core.Snapshot):
     Entities are named by their canonical id (``"service:checkout"``); the dense integer
     index (the row of :meth:`entities`) is accepted wherever an entity is expected.
     """
+
+    metrics = _metrics.snapshot_metrics
 
     @classmethod
     def load(cls, path: PathLike) -> "Snapshot":  # type: ignore[override]
@@ -271,6 +274,8 @@ class ModelBuilder(_core.ModelBuilder):
     One writer at a time: do not call a builder from two threads at once. ``freeze()``
     releases the GIL and leaves the builder unchanged, ready for the next snapshot.
     """
+
+    add_metrics = _metrics.add_metrics
 
     def freeze(self) -> Snapshot:
         """Flatten every live subgraph and cross link into an immutable snapshot.

@@ -455,6 +455,25 @@ def _add_traces(builder: ModelBuilder, args: argparse.Namespace, out: IO[str]) -
             out.write(f"  {summary[key]} {text}\n")
 
 
+def _add_metric_files(builder: ModelBuilder, args: argparse.Namespace, out: IO[str]) -> None:
+    for path in args.metrics:
+        if not Path(path).is_file():
+            raise _InputError(f"{path}: no such file")
+    for report in builder.add_metrics(list(args.metrics), format=args.metrics_format)["files"]:
+        rejected = sum(report["rejected"].values())
+        out.write(
+            f"read {report['source']} ({report['format']}): {report['samples_read']} samples, "
+            f"{report['samples_accepted']} accepted, {rejected} rejected, {report['series']} "
+            f"series ({report['unmapped_series']} mapped to no entity)\n"
+        )
+        for reason, count in sorted(report["rejected"].items()):
+            out.write(f"  rejected {count}: {reason}\n")
+        for labels in report["unmapped"]:
+            out.write(f"  unmapped: {labels}\n")
+        for error in report["errors"]:
+            out.write(f"  {error}\n")
+
+
 def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
     path = args.topology if args.topology else str(bundled_topology_path())
     out.write(f"faultline {faultline.__version__} demo\n")
@@ -472,8 +491,8 @@ def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
-    if not args.topology and not args.traces and not args.state:
-        raise _UsageError("build needs --topology, --state and/or --traces")
+    if not args.topology and not args.traces and not args.state and not args.metrics:
+        raise _UsageError("build needs --topology, --state, --traces and/or --metrics")
     builder = ModelBuilder()
     _add_topologies(builder, args.topology or [], out)
     _add_states(builder, args.state or [], out)
@@ -481,6 +500,8 @@ def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
         _add_traces(builder, args, out)
     if args.state and (args.traces or args.topology):
         _link(builder, out)
+    if args.metrics:
+        _add_metric_files(builder, args, out)
     for path in args.links or []:
         if not Path(path).is_file():
             raise _InputError(f"{path}: no such file")
@@ -578,6 +599,19 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         help='explicit links for what the rules cannot infer: JSON files of '
         '[{"from": ID, "to": ID, "kind": "runs_on", "detail": TEXT}]',
+    )
+    build.add_argument(
+        "--metrics",
+        metavar="PATH",
+        nargs="+",
+        action="extend",
+        help="metric files, read as one stream: Prometheus query_range/query JSON, OTLP "
+        "metrics (JSON Lines or protobuf), long or wide CSV; gzip/zstd transparently (repeatable)",
+    )
+    build.add_argument(
+        "--metrics-format",
+        choices=("prometheus", "otlp-json", "otlp-proto", "csv", "wide-csv", "nezha", "rcaeval"),
+        help="the metric format (default: detected per file)",
     )
     build.add_argument("-o", "--output", metavar="MODEL", required=True, help="snapshot to write")
     build.set_defaults(func=_cmd_build)

@@ -3,6 +3,7 @@
 
 #include "faultline/version.h"
 #include "ingest.h"
+#include "metrics.h"
 #include "model.h"
 #include "signals.h"
 #include "status.h"
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   faultline::python::RegisterModel(m);
   faultline::python::RegisterIngest(m);
   faultline::python::RegisterSignals(m);
+  faultline::python::RegisterMetrics(m);
 }

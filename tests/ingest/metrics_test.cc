@@ -316,6 +316,27 @@ TEST(PrometheusJson, MalformedAndErrorResponses) {
       << s;
 }
 
+TEST(PrometheusJson, PairsOutsideTheCompactShapeReadTheSame) {
+  // Exponent times, escaped values, white space and bare numbers leave the fast path; the
+  // reader takes over at that pair and the next compact pairs are read as usual.
+  Read r = ReadText(R"({"data":{"result":[{"metric":{"__name__":"g","service":"a"},"values":[
+      [1700000000,"1"], [1.70000001e9,"2"],[1700000020,"\u0033"],
+      [ 1700000030 , "4" ],[1700000040,5],[1700000050,"6"]]},
+      {"metric":{"__name__":"h","service":"a"},"values":[]}]}})");
+  const std::vector<Pt> pts = Flatten(r.points);
+  ASSERT_EQ(pts.size(), 6u);
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    EXPECT_EQ(pts[i].time_ns, (1700000000 + 10 * static_cast<std::int64_t>(i)) * kS);
+    EXPECT_EQ(pts[i].value, static_cast<double>(i + 1));
+  }
+  EXPECT_EQ(r.report.series, 2u);
+  absl::Status s = ReadError(
+      "{\"data\":{\"result\":[{\"metric\":{\"__name__\":\"g\",\"service\":\"a\"},"
+      "\"values\":[[1,\"1\"] x]}]}}",
+      {}, "q.json");
+  EXPECT_NE(s.message().find("q.json:1:"), std::string::npos) << s;
+}
+
 TEST(PrometheusJson, CountersOutOfOrderAndDuplicatesRejected) {
   Read r = ReadText(R"({"data":{"result":[{"metric":{"__name__":"x_total","service":"a"},
       "values":[[10,"1"],[20,"2"],[20,"3"],[15,"4"],[30,"5"]]}]}})");

@@ -322,6 +322,7 @@ bool ParseLabelSet(std::string_view text, Attributes* labels) {
 // --- numbers and times ----------------------------------------------------------------------
 
 bool ParseValue(std::string_view text, double* value) {
+  if (FastDecimal(text.data(), text.data() + text.size(), value)) return true;
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return false;
   const char* end = text.data() + text.size();

@@ -197,6 +197,20 @@ class PrometheusParser {
   }
 
   void ReadSamples(std::uint32_t series) {
+    if (r_.Peek() == JsonType::kArray) {
+      // The fast path: the samples scanned directly, in the shape Prometheus writes them.
+      std::size_t resume = 0;
+      const FastResult result = FastSamples(series, r_.offset(), &resume);
+      if (result != FastResult::kUnread) {
+        Resume(resume);
+        if (result == FastResult::kDone) return;
+        // A sample the fast path does not read: the reader takes over at it (or after
+        // the last pair read, at what follows it).
+        if (result == FastResult::kStopped) ReadSample(series);
+        while (r_.ok() && r_.NextElement()) ReadSample(series);
+        return;
+      }
+    }
     if (!r_.BeginArray()) {
       r_.Fail("\"values\" to be an array of [time, \"value\"] pairs");
       return;
@@ -204,6 +218,118 @@ class PrometheusParser {
     while (r_.NextElement()) {
       ReadSample(series);
       if (!r_.ok()) return;
+    }
+  }
+
+  // Resume(): continues reading at `offset`, after a value the fast path consumed. The
+  // reader restarts there (Reset()) with the depth budget it had left; its next call is
+  // the enclosing container's NextKey()/NextElement(), which reads "," or the closing
+  // bracket as it would have after consuming the value itself.
+  void Resume(std::size_t offset) {
+    const int depth = r_.depth();
+    r_.Reset(text_, offset, r_.window_end(), JsonReader::kDefaultMaxDepth - depth);
+  }
+
+  enum class FastResult { kUnread, kDone, kStopped, kAfterPair };
+
+  static bool Space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+  // FastSamples(): reads the array of [time, "value"] pairs at `begin` ('['). kDone with
+  // *resume after its ']'; kStopped with *resume at the first pair it does not read (an
+  // escape, an exponent, a syntax error: the reader reads it and reports what is wrong);
+  // kAfterPair with *resume after the last pair read when neither ',' nor ']' follows it;
+  // kUnread when it read nothing (*resume untouched).
+  FastResult FastSamples(std::uint32_t series, std::size_t begin, std::size_t* resume) {
+    const char* const base = text_.data();
+    const char* p = base + begin + 1;
+    const char* const end = base + r_.window_end();
+    while (p < end && Space(*p)) ++p;
+    if (p < end && *p == ']') {
+      *resume = static_cast<std::size_t>(p + 1 - base);
+      return FastResult::kDone;
+    }
+    bool any = false;
+    for (;;) {
+      const char* const sample = p;
+      auto stop = [&] {
+        if (!any) return FastResult::kUnread;
+        *resume = static_cast<std::size_t>(sample - base);
+        return FastResult::kStopped;
+      };
+      if (p >= end || *p != '[') return stop();
+      ++p;
+      while (p < end && Space(*p)) ++p;
+      // Time: seconds with up to 9 fraction digits.
+      std::int64_t seconds = 0;
+      const char* digits = p;
+      while (p < end && static_cast<unsigned>(*p - '0') < 10) {
+        seconds = seconds * 10 + (*p - '0');
+        ++p;
+      }
+      const std::ptrdiff_t int_digits = p - digits;
+      if (int_digits == 0 || int_digits > 10) return stop();
+      std::int64_t frac = 0;
+      if (p < end && *p == '.') {
+        ++p;
+        const char* f = p;
+        while (p < end && static_cast<unsigned>(*p - '0') < 10 && p - f < 9) {
+          frac = frac * 10 + (*p - '0');
+          ++p;
+        }
+        const std::ptrdiff_t n = p - f;
+        if (n == 0) return stop();
+        static constexpr std::int64_t kScale[] = {1,         100000000, 10000000,
+                                                  1000000,   100000,    10000,
+                                                  1000,      100,       10,
+                                                  1};
+        frac *= kScale[n];
+      }
+      while (p < end && Space(*p)) ++p;
+      if (p >= end || *p != ',') return stop();
+      ++p;
+      while (p < end && Space(*p)) ++p;
+      if (p >= end || *p != '"') return stop();
+      ++p;
+      const std::size_t close =
+          json_detail::FindStringSpecial(base, static_cast<std::size_t>(p - base),
+                                         static_cast<std::size_t>(end - base));
+      if (close >= static_cast<std::size_t>(end - base) || base[close] != '"') return stop();
+      const char* const value_begin = p;
+      const char* const value_end = base + close;
+      p = value_end + 1;
+      while (p < end && Space(*p)) ++p;
+      if (p >= end || *p != ']') return stop();
+      ++p;
+      // The pair is well formed: it is read here.
+      any = true;
+      ctx_.Read();
+      double value;
+      const char* bad = nullptr;
+      if (!FastDecimal(value_begin, value_end, &value) &&
+          !ParseValue(std::string_view(value_begin, static_cast<std::size_t>(value_end - value_begin)),
+                      &value)) {
+        bad = "bad value";
+      } else {
+        bad = acc_.Sample(series, seconds * kSecond + frac, value, 0, ctx_);
+      }
+      if (bad != nullptr) {
+        ctx_.Reject(bad, ctx_.WantsMessage()
+                             ? Where(static_cast<std::size_t>(sample - base))
+                             : std::string());
+      }
+      while (p < end && Space(*p)) ++p;
+      if (p < end && *p == ',') {
+        ++p;
+        while (p < end && Space(*p)) ++p;
+        continue;
+      }
+      if (p < end && *p == ']') {
+        *resume = static_cast<std::size_t>(p + 1 - base);
+        return FastResult::kDone;
+      }
+      // Neither ',' nor ']': the reader reports it, from after this pair.
+      *resume = static_cast<std::size_t>(p - base);
+      return FastResult::kAfterPair;
     }
   }
 
