@@ -51,6 +51,11 @@ struct SubgraphState {
   // Node maps: stable addresses, so ingesters may cache pointers to containers.
   absl::node_hash_map<std::uint32_t, WindowedStats> edge_stats;
   absl::node_hash_map<EntityId, WindowedStats> entity_stats;
+  // Signals (model/signal_stats.h); node maps for stable addresses, as above.
+  absl::node_hash_map<EntityId, std::map<std::string, SeriesStats, std::less<>>> metrics;
+  absl::node_hash_map<EntityId, LogStats> logs;
+  std::vector<std::pair<EntityId, Alert>> alerts;
+  std::vector<std::pair<EntityId, ChangeEvent>> events;
 
   // AddMember(): makes `entity` a member (once).
   void AddMember(EntityId entity) {
@@ -67,6 +72,10 @@ struct SubgraphState {
     edge_index.clear();
     edge_stats.clear();
     entity_stats.clear();
+    metrics.clear();
+    logs.clear();
+    alerts.clear();
+    events.clear();
   }
 };
 
@@ -90,6 +99,11 @@ struct BuilderState {
   absl::flat_hash_map<std::string, SubgraphId> subgraph_slots;
   // Ordered by name so that Freeze() does not depend on insertion order of sets.
   std::map<std::string, LinkSet, std::less<>> link_sets;
+  // Log templates by id, and the id of each text.
+  std::vector<std::string> log_templates;
+  absl::flat_hash_map<std::string, std::uint32_t> log_template_ids;
+  // Signal type per metric name, ordered for a deterministic freeze.
+  std::map<std::string, std::string, std::less<>> metric_types;
 
   bool IsLive(SubgraphId s) const { return s < subgraphs.size() && subgraphs[s].live; }
   // True when `s` is `ancestor` or nested (transitively) in it.

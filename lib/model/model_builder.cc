@@ -326,6 +326,79 @@ WindowedStats& ModelBuilder::EntityStats(SubgraphId subgraph, EntityId entity) {
   return it->second;
 }
 
+// --- Signals -----------------------------------------------------------------------------
+
+SeriesStats& ModelBuilder::MetricSeries(SubgraphId subgraph, EntityId entity,
+                                        std::string_view metric) {
+  SubgraphState& sg = state_->subgraphs[subgraph];
+  sg.AddMember(entity);
+  auto& by_name = sg.metrics[entity];
+  auto it = by_name.find(metric);
+  if (it == by_name.end()) {
+    it = by_name.emplace(std::string(metric), SeriesStats(state_->options.bucket_width_ns)).first;
+  }
+  return it->second;
+}
+
+void ModelBuilder::SetMetricType(std::string_view metric, std::string_view type) {
+  auto it = state_->metric_types.find(metric);
+  if (it == state_->metric_types.end()) {
+    state_->metric_types.emplace(std::string(metric), std::string(type));
+  } else {
+    it->second = std::string(type);
+  }
+}
+
+LogStats& ModelBuilder::EntityLogs(SubgraphId subgraph, EntityId entity) {
+  SubgraphState& sg = state_->subgraphs[subgraph];
+  sg.AddMember(entity);
+  auto it = sg.logs.find(entity);
+  if (it == sg.logs.end()) {
+    it = sg.logs.emplace(entity, LogStats(state_->options.bucket_width_ns)).first;
+  }
+  return it->second;
+}
+
+std::uint32_t ModelBuilder::InternLogTemplate(std::string_view text) {
+  auto [it, inserted] = state_->log_template_ids.try_emplace(
+      std::string(text), static_cast<std::uint32_t>(state_->log_templates.size()));
+  if (inserted) state_->log_templates.emplace_back(text);
+  return it->second;
+}
+
+namespace {
+
+absl::Status CheckRecordTarget(const BuilderState& st, SubgraphId subgraph, EntityId entity,
+                               std::string_view what) {
+  if (!st.IsLive(subgraph)) {
+    return absl::NotFoundError(internal::StrCat(what, ": no live subgraph ", subgraph));
+  }
+  if (entity >= st.entities.size()) {
+    return absl::InvalidArgumentError(internal::StrCat(what, ": unknown entity ", entity));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ModelBuilder::AddAlert(SubgraphId subgraph, EntityId entity, Alert alert) {
+  FAULTLINE_RETURN_IF_ERROR(CheckRecordTarget(*state_, subgraph, entity, "AddAlert"));
+  SubgraphState& sg = state_->subgraphs[subgraph];
+  sg.AddMember(entity);
+  std::sort(alert.labels.begin(), alert.labels.end());
+  sg.alerts.emplace_back(entity, std::move(alert));
+  return absl::OkStatus();
+}
+
+absl::Status ModelBuilder::AddEvent(SubgraphId subgraph, EntityId entity, ChangeEvent event) {
+  FAULTLINE_RETURN_IF_ERROR(CheckRecordTarget(*state_, subgraph, entity, "AddEvent"));
+  SubgraphState& sg = state_->subgraphs[subgraph];
+  sg.AddMember(entity);
+  if (event.last_ns < event.time_ns) event.last_ns = event.time_ns;
+  sg.events.emplace_back(entity, std::move(event));
+  return absl::OkStatus();
+}
+
 // --- Cross links -------------------------------------------------------------------------
 
 absl::Status ModelBuilder::AddCrossLink(std::string_view link_set, CrossLink link) {
@@ -477,7 +550,28 @@ absl::StatusOr<Snapshot> ModelBuilder::Freeze() const {
     std::sort(ordered.begin(), ordered.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [e, stats] : ordered) in.entity_stats.emplace_back(new_entity[e], *stats);
+
+    // Signals, likewise in entity order.
+    std::vector<EntityId> with_metrics;
+    with_metrics.reserve(sg.metrics.size());
+    for (const auto& [e, series] : sg.metrics) with_metrics.push_back(e);
+    std::sort(with_metrics.begin(), with_metrics.end());
+    for (EntityId e : with_metrics) {
+      for (const auto& [name, series] : sg.metrics.at(e)) {
+        in.metrics.push_back(internal::MetricRecord{new_entity[e], name, series});
+      }
+    }
+    std::vector<std::pair<EntityId, const LogStats*>> logs;
+    logs.reserve(sg.logs.size());
+    for (const auto& [e, stats] : sg.logs) logs.emplace_back(e, &stats);
+    std::sort(logs.begin(), logs.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [e, stats] : logs) in.logs.emplace_back(new_entity[e], *stats);
+    for (const auto& [e, alert] : sg.alerts) in.alerts.push_back({new_entity[e], alert});
+    for (const auto& [e, event] : sg.events) in.events.push_back({new_entity[e], event});
   }
+  in.log_templates = st.log_templates;
+  for (const auto& [name, type] : st.metric_types) in.metric_types.emplace_back(name, type);
 
   for (const auto& [name, set] : st.link_sets) {
     for (const CrossLink& link : set.links) {

@@ -183,6 +183,92 @@ bool Snapshot::has_statistics() const {
   return !d.edge_stats.empty() || !d.entity_stats.empty();
 }
 
+// --- Signals -------------------------------------------------------------------------------
+
+namespace {
+
+const std::vector<std::pair<std::string, SeriesStats>>* SeriesOf(const internal::SnapshotData& d,
+                                                                  EntityId entity) {
+  auto it = d.metrics.find(entity);
+  return it == d.metrics.end() ? nullptr : &it->second;
+}
+
+template <typename Map>
+absl::Span<const std::uint32_t> IndicesOf(const Map& map, EntityId entity) {
+  auto it = map.find(entity);
+  if (it == map.end()) return {};
+  return absl::MakeConstSpan(it->second);
+}
+
+}  // namespace
+
+std::vector<std::string_view> Snapshot::MetricNames(EntityId entity) const {
+  std::vector<std::string_view> out;
+  if (const auto* list = SeriesOf(DataOf(data_), entity)) {
+    out.reserve(list->size());
+    for (const auto& [name, series] : *list) out.emplace_back(name);
+  }
+  return out;
+}
+
+const SeriesStats* Snapshot::MetricSeries(EntityId entity, std::string_view metric) const {
+  const auto* list = SeriesOf(DataOf(data_), entity);
+  if (list == nullptr) return nullptr;
+  auto it = std::lower_bound(list->begin(), list->end(), metric,
+                             [](const auto& kv, std::string_view m) { return kv.first < m; });
+  return it != list->end() && it->first == metric ? &it->second : nullptr;
+}
+
+std::string_view Snapshot::MetricType(std::string_view metric) const {
+  const auto& types = DataOf(data_).metric_types;
+  auto it = std::lower_bound(types.begin(), types.end(), metric,
+                             [](const auto& kv, std::string_view m) { return kv.first < m; });
+  return it != types.end() && it->first == metric ? std::string_view(it->second)
+                                                  : std::string_view();
+}
+
+absl::Span<const EntityId> Snapshot::EntitiesWithMetrics() const {
+  return absl::MakeConstSpan(DataOf(data_).metric_entities);
+}
+
+absl::Span<const EntityId> Snapshot::EntitiesWithLogs() const {
+  return absl::MakeConstSpan(DataOf(data_).log_entities);
+}
+
+const LogStats* Snapshot::EntityLogs(EntityId entity) const {
+  const auto& d = DataOf(data_);
+  auto it = d.logs.find(entity);
+  return it == d.logs.end() ? nullptr : &it->second;
+}
+
+std::size_t Snapshot::log_template_count() const { return DataOf(data_).log_templates.size(); }
+
+std::string_view Snapshot::LogTemplate(std::uint32_t id) const {
+  const auto& t = DataOf(data_).log_templates;
+  return id < t.size() ? std::string_view(t[id]) : std::string_view();
+}
+
+absl::Span<const Snapshot::AlertRecord> Snapshot::Alerts() const {
+  return absl::MakeConstSpan(DataOf(data_).alerts);
+}
+
+absl::Span<const Snapshot::EventRecord> Snapshot::Events() const {
+  return absl::MakeConstSpan(DataOf(data_).events);
+}
+
+absl::Span<const std::uint32_t> Snapshot::AlertsOf(EntityId entity) const {
+  return IndicesOf(DataOf(data_).alerts_of, entity);
+}
+
+absl::Span<const std::uint32_t> Snapshot::EventsOf(EntityId entity) const {
+  return IndicesOf(DataOf(data_).events_of, entity);
+}
+
+bool Snapshot::has_signals() const {
+  const auto& d = DataOf(data_);
+  return !d.metrics.empty() || !d.logs.empty() || !d.alerts.empty() || !d.events.empty();
+}
+
 std::optional<SubgraphId> Snapshot::FindSubgraph(std::string_view name) const {
   const auto& d = DataOf(data_);
   auto it = d.subgraph_by_name.find(internal::ToAbsl(name));
@@ -265,6 +351,26 @@ std::size_t Snapshot::MemoryUsage() const {
   n += HashMapBytes(d.edge_stats) + HashMapBytes(d.entity_stats);
   for (const auto& [e, s] : d.edge_stats) n += StatsBytes(s);
   for (const auto& [e, s] : d.entity_stats) n += StatsBytes(s);
+  n += HashMapBytes(d.metrics) + VectorBytes(d.metric_entities) + HashMapBytes(d.logs) +
+       VectorBytes(d.log_entities) + VectorBytes(d.log_templates) + VectorBytes(d.metric_types) +
+       VectorBytes(d.alerts) + VectorBytes(d.events) + HashMapBytes(d.alerts_of) +
+       HashMapBytes(d.events_of);
+  for (const auto& [e, list] : d.metrics) {
+    n += VectorBytes(list);
+    for (const auto& [name, series] : list) {
+      n += name.capacity() + series.buckets().size() * (sizeof(std::int64_t) + sizeof(SeriesBucket));
+    }
+  }
+  for (const auto& [e, logs] : d.logs) {
+    for (const auto& [index, bucket] : logs.buckets()) {
+      n += sizeof(index) + sizeof(bucket) + VectorBytes(bucket.by_template);
+    }
+  }
+  for (const auto& t : d.log_templates) n += t.capacity();
+  for (const auto& a : d.alerts) {
+    n += a.alert.name.capacity() + a.alert.summary.capacity() + AttributesBytes(a.alert.labels);
+  }
+  for (const auto& e : d.events) n += e.event.kind.capacity() + e.event.detail.capacity();
   n += VectorBytes(d.subgraphs) + HashMapBytes(d.subgraph_by_name) + VectorBytes(d.meta) +
        VectorBytes(d.children);
   for (const auto& s : d.subgraphs) {

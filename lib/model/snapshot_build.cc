@@ -1,5 +1,7 @@
 // BuildSnapshotData(): validation and CSR indexing shared by Freeze() and Load().
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <limits>
 #include <numeric>
 
@@ -230,6 +232,81 @@ absl::StatusOr<std::shared_ptr<const SnapshotData>> BuildSnapshotData(SnapshotIn
                                   merged.message()));
     }
   }
+
+  // --- Signals ---
+  std::map<std::pair<EntityId, std::string>, SeriesStats> series;
+  for (MetricRecord& m : in.metrics) {
+    if (m.entity >= V) return Corrupt(internal::StrCat("metric series for entity #", m.entity, " of ", V));
+    if (m.name.empty()) return Corrupt(internal::StrCat("metric series of entity \"", d->IdOf(m.entity), "\" has no name"));
+    auto [it, inserted] = series.try_emplace({m.entity, m.name}, d->bucket_width_ns);
+    absl::Status merged = it->second.Merge(m.series);
+    if (!merged.ok()) {
+      return Corrupt(internal::StrCat("metric \"", m.name, "\" of entity \"", d->IdOf(m.entity),
+                                      "\": ", merged.message()));
+    }
+  }
+  for (auto& [key, stats] : series) {
+    auto& list = d->metrics[key.first];
+    if (list.empty()) d->metric_entities.push_back(key.first);
+    list.emplace_back(key.second, std::move(stats));
+  }
+  const std::size_t templates = in.log_templates.size();
+  for (auto& [e, stats] : in.logs) {
+    if (e >= V) return Corrupt(internal::StrCat("log counts for entity #", e, " of ", V));
+    for (const auto& [index, bucket] : stats.buckets()) {
+      for (const auto& [id, count] : bucket.by_template) {
+        if (id >= templates) {
+          return Corrupt(internal::StrCat("log counts of entity \"", d->IdOf(e),
+                                          "\" name template #", id, " of ", templates));
+        }
+      }
+    }
+    auto [it, inserted] = d->logs.try_emplace(e, d->bucket_width_ns);
+    absl::Status merged = it->second.Merge(stats);
+    if (!merged.ok()) {
+      return Corrupt(internal::StrCat("log counts of entity \"", d->IdOf(e), "\": ",
+                                      merged.message()));
+    }
+    if (inserted) d->log_entities.push_back(e);
+  }
+  std::sort(d->log_entities.begin(), d->log_entities.end());
+  d->log_templates = std::move(in.log_templates);
+  std::sort(in.metric_types.begin(), in.metric_types.end());
+  for (auto& kv : in.metric_types) {
+    if (!d->metric_types.empty() && d->metric_types.back().first == kv.first) {
+      d->metric_types.back().second = std::move(kv.second);
+    } else {
+      d->metric_types.push_back(std::move(kv));
+    }
+  }
+  for (const Snapshot::AlertRecord& a : in.alerts) {
+    if (a.entity >= V) return Corrupt(internal::StrCat("alert for entity #", a.entity, " of ", V));
+  }
+  for (const Snapshot::EventRecord& e : in.events) {
+    if (e.entity >= V) return Corrupt(internal::StrCat("event for entity #", e.entity, " of ", V));
+  }
+  d->alerts = std::move(in.alerts);
+  std::sort(d->alerts.begin(), d->alerts.end(),
+            [](const Snapshot::AlertRecord& x, const Snapshot::AlertRecord& y) {
+              const Alert& a = x.alert;
+              const Alert& b = y.alert;
+              return std::tie(a.starts_ns, x.entity, a.name, a.ends_ns, a.state, a.severity,
+                              a.labels, a.summary, a.source) <
+                     std::tie(b.starts_ns, y.entity, b.name, b.ends_ns, b.state, b.severity,
+                              b.labels, b.summary, b.source);
+            });
+  d->events = std::move(in.events);
+  std::sort(d->events.begin(), d->events.end(),
+            [](const Snapshot::EventRecord& x, const Snapshot::EventRecord& y) {
+              const ChangeEvent& a = x.event;
+              const ChangeEvent& b = y.event;
+              return std::tie(a.time_ns, x.entity, a.kind, a.last_ns, a.reason, a.detail,
+                              a.warning, a.count, a.source) <
+                     std::tie(b.time_ns, y.entity, b.kind, b.last_ns, b.reason, b.detail,
+                              b.warning, b.count, b.source);
+            });
+  for (std::uint32_t i = 0; i < d->alerts.size(); ++i) d->alerts_of[d->alerts[i].entity].push_back(i);
+  for (std::uint32_t i = 0; i < d->events.size(); ++i) d->events_of[d->events[i].entity].push_back(i);
 
   // --- Meta-graph ---
   absl::flat_hash_map<std::uint64_t, std::uint32_t> meta;

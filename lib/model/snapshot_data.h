@@ -46,6 +46,12 @@ struct LinkRecord {
   std::string detail;
 };
 
+struct MetricRecord {
+  EntityId entity;
+  std::string name;
+  SeriesStats series;
+};
+
 // What a snapshot is made of, before indexing.
 struct SnapshotInput {
   std::int64_t bucket_width_ns = kDefaultBucketWidthNs;
@@ -55,6 +61,13 @@ struct SnapshotInput {
   std::vector<LinkRecord> links;
   std::vector<std::pair<std::size_t, WindowedStats>> edge_stats;  // by index into edges
   std::vector<std::pair<EntityId, WindowedStats>> entity_stats;   // merged if repeated
+  // Signals: series and logs merged when (entity, name) / entity repeats.
+  std::vector<MetricRecord> metrics;
+  std::vector<std::pair<EntityId, LogStats>> logs;
+  std::vector<std::string> log_templates;                         // by id
+  std::vector<std::pair<std::string, std::string>> metric_types;  // name -> type
+  std::vector<Snapshot::AlertRecord> alerts;
+  std::vector<Snapshot::EventRecord> events;
   FreezeReport report;
 };
 
@@ -86,6 +99,18 @@ struct SnapshotData {
   std::vector<LinkRecord> links;
   absl::flat_hash_map<EdgeIndex, WindowedStats> edge_stats;
   absl::flat_hash_map<EntityId, WindowedStats> entity_stats;
+
+  // Signals. Series of an entity sorted by name; records sorted (see Snapshot::Alerts()).
+  absl::flat_hash_map<EntityId, std::vector<std::pair<std::string, SeriesStats>>> metrics;
+  std::vector<EntityId> metric_entities;  // ascending
+  absl::flat_hash_map<EntityId, LogStats> logs;
+  std::vector<EntityId> log_entities;     // ascending
+  std::vector<std::string> log_templates;
+  std::vector<std::pair<std::string, std::string>> metric_types;  // sorted by name, unique
+  std::vector<Snapshot::AlertRecord> alerts;
+  std::vector<Snapshot::EventRecord> events;
+  absl::flat_hash_map<EntityId, std::vector<std::uint32_t>> alerts_of;
+  absl::flat_hash_map<EntityId, std::vector<std::uint32_t>> events_of;
 
   // Subgraphs.
   std::vector<SubgraphRecord> subgraphs;        // members sorted, unique

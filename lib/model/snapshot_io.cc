@@ -130,6 +130,147 @@ absl::Status Named(std::string_view name, const absl::Status& status) {
 
 }  // namespace
 
+namespace {
+
+void SignalsToProto(const internal::SnapshotData& d, v1::Snapshot* p) {
+  for (EntityId e : d.metric_entities) {
+    for (const auto& [name, series] : d.metrics.at(e)) {
+      v1::MetricSeries* out = p->add_metrics();
+      out->set_entity(e);
+      out->set_name(name);
+      for (const auto& [index, b] : series.buckets()) {
+        v1::SeriesBucket* pb = out->add_buckets();
+        pb->set_index(index);
+        pb->set_count(b.count);
+        pb->set_min(b.min);
+        pb->set_max(b.max);
+        pb->set_sum(b.sum);
+        pb->set_last(b.last);
+        pb->set_last_ns(b.last_ns);
+      }
+    }
+  }
+  for (EntityId e : d.log_entities) {
+    v1::LogStats* out = p->add_logs();
+    out->set_entity(e);
+    for (const auto& [index, b] : d.logs.at(e).buckets()) {
+      v1::LogBucket* pb = out->add_buckets();
+      pb->set_index(index);
+      pb->mutable_by_severity()->Add(b.by_severity.begin(), b.by_severity.end());
+      for (const auto& [id, count] : b.by_template) {
+        pb->add_template_id(id);
+        pb->add_template_count(count);
+      }
+    }
+  }
+  for (const std::string& t : d.log_templates) p->add_log_templates(t);
+  for (const auto& [name, type] : d.metric_types) {
+    v1::KeyValue* kv = p->add_metric_types();
+    kv->set_key(name);
+    kv->set_value(type);
+  }
+  for (const Snapshot::AlertRecord& a : d.alerts) {
+    v1::AlertRecord* out = p->add_alerts();
+    out->set_entity(a.entity);
+    out->set_name(a.alert.name);
+    out->set_severity(a.alert.severity);
+    out->set_state(a.alert.state);
+    out->set_starts_ns(a.alert.starts_ns);
+    out->set_ends_ns(a.alert.ends_ns);
+    ToProto(a.alert.labels, out->mutable_labels());
+    out->set_summary(a.alert.summary);
+    out->set_source(a.alert.source);
+  }
+  for (const Snapshot::EventRecord& e : d.events) {
+    v1::EventRecord* out = p->add_events();
+    out->set_entity(e.entity);
+    out->set_time_ns(e.event.time_ns);
+    out->set_last_ns(e.event.last_ns);
+    out->set_kind(e.event.kind);
+    out->set_reason(e.event.reason);
+    out->set_detail(e.event.detail);
+    out->set_warning(e.event.warning);
+    out->set_count(e.event.count);
+    out->set_source(e.event.source);
+  }
+}
+
+absl::Status SignalsFromProto(const v1::Snapshot& p, std::int64_t width,
+                              internal::SnapshotInput* in) {
+  for (const v1::MetricSeries& m : p.metrics()) {
+    SeriesStats series(width);
+    std::int64_t previous = std::numeric_limits<std::int64_t>::min();
+    for (const v1::SeriesBucket& pb : m.buckets()) {
+      if (pb.index() <= previous && !series.empty()) {
+        return absl::DataLossError(internal::StrCat("metric \"", m.name(),
+                                                    "\": bucket indices not increasing"));
+      }
+      previous = pb.index();
+      SeriesBucket b;
+      b.count = pb.count();
+      b.min = pb.min();
+      b.max = pb.max();
+      b.sum = pb.sum();
+      b.last = pb.last();
+      b.last_ns = pb.last_ns();
+      if (b.count == 0) {
+        return absl::DataLossError(internal::StrCat("metric \"", m.name(), "\": empty bucket"));
+      }
+      series.MergeBucket(pb.index(), b);
+    }
+    in->metrics.push_back(internal::MetricRecord{m.entity(), m.name(), std::move(series)});
+  }
+  for (const v1::LogStats& l : p.logs()) {
+    LogStats stats(width);
+    for (const v1::LogBucket& pb : l.buckets()) {
+      if (pb.by_severity_size() != kSeverityCount ||
+          pb.template_id_size() != pb.template_count_size()) {
+        return absl::DataLossError(internal::StrCat("log counts of entity #", l.entity(),
+                                                    ": malformed bucket ", pb.index()));
+      }
+      LogBucket b;
+      for (int s = 0; s < kSeverityCount; ++s) b.by_severity[s] = pb.by_severity(s);
+      for (int i = 0; i < pb.template_id_size(); ++i) {
+        if (i > 0 && pb.template_id(i) <= pb.template_id(i - 1)) {
+          return absl::DataLossError(internal::StrCat("log counts of entity #", l.entity(),
+                                                      ": template ids not increasing"));
+        }
+        b.by_template.emplace_back(pb.template_id(i), pb.template_count(i));
+      }
+      stats.MergeBucket(pb.index(), b);
+    }
+    in->logs.emplace_back(l.entity(), std::move(stats));
+  }
+  in->log_templates.assign(p.log_templates().begin(), p.log_templates().end());
+  for (const v1::KeyValue& kv : p.metric_types()) in->metric_types.emplace_back(kv.key(), kv.value());
+  for (const v1::AlertRecord& a : p.alerts()) {
+    Snapshot::AlertRecord r{a.entity(), Alert{}};
+    r.alert.name = a.name();
+    r.alert.severity = a.severity();
+    r.alert.state = a.state();
+    r.alert.starts_ns = a.starts_ns();
+    r.alert.ends_ns = a.ends_ns();
+    r.alert.labels = FromProto(a.labels());
+    r.alert.summary = a.summary();
+    r.alert.source = a.source();
+    in->alerts.push_back(std::move(r));
+  }
+  for (const v1::EventRecord& e : p.events()) {
+    Snapshot::EventRecord r{e.entity(), ChangeEvent{}};
+    r.event.time_ns = e.time_ns();
+    r.event.last_ns = e.last_ns();
+    r.event.kind = e.kind();
+    r.event.reason = e.reason();
+    r.event.detail = e.detail();
+    r.event.warning = e.warning();
+    r.event.count = e.count();
+    r.event.source = e.source();
+    in->events.push_back(std::move(r));
+  }
+  return absl::OkStatus();
+}
+}  // namespace
+
 std::string Snapshot::Serialize() const {
   v1::Snapshot p;
   p.set_library_version(FAULTLINE_VERSION_STRING);
@@ -188,6 +329,7 @@ std::string Snapshot::Serialize() const {
     for (EntityId entity : stat_entities) {
       ToProto(entity, d.entity_stats.at(entity), p.add_entity_stats());
     }
+    SignalsToProto(d, &p);
     p.mutable_freeze_report()->set_dropped_cross_links(d.report.dropped_cross_links);
     for (const std::string& ex : d.report.dropped_examples) {
       p.mutable_freeze_report()->add_dropped_examples(ex);
@@ -316,6 +458,10 @@ absl::StatusOr<Snapshot> Snapshot::Deserialize(std::string_view bytes, std::stri
     absl::Status st = FromProto(s, in.bucket_width_ns, &stats);
     if (!st.ok()) return corrupt(internal::StrCat("entity #", s.owner(), ": ", st.message()));
     in.entity_stats.emplace_back(s.owner(), std::move(stats));
+  }
+  {
+    absl::Status st = SignalsFromProto(p, in.bucket_width_ns, &in);
+    if (!st.ok()) return corrupt(std::string(st.message()));
   }
   in.report.dropped_cross_links = p.freeze_report().dropped_cross_links();
   in.report.dropped_examples.assign(p.freeze_report().dropped_examples().begin(),

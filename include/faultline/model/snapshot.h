@@ -251,8 +251,9 @@ class Snapshot {
                                               std::string_view name = "<bytes>");
   static absl::StatusOr<Snapshot> Load(const std::string& path);
 
-  // The format version this library writes (and the newest it reads).
-  static constexpr std::uint32_t kFormatVersion = 1;
+  // The format version this library writes (and the newest it reads). Version 2 added the
+  // signals (metrics, logs, alerts, change events); version 1 files still load.
+  static constexpr std::uint32_t kFormatVersion = 2;
 
   // MemoryUsage(): bytes held by this snapshot's data (vectors, strings, indexes).
   std::size_t MemoryUsage() const;
