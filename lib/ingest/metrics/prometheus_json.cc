@@ -105,7 +105,6 @@ class PrometheusParser {
   }
 
   void ReadSeries() {
-    const std::size_t at = r_.offset();
     if (!r_.BeginObject()) {
       r_.Fail("a series object {\"metric\": ..., \"values\": ...}");
       return;
@@ -167,12 +166,10 @@ class PrometheusParser {
         ReadSamples(series);
       }
       const bool ok = r_.ok();
-      const absl::Status inner = r_.status(ctx_.name());
+      const std::size_t error_at = r_.error_offset();
       r_ = std::move(outer);
-      if (!ok) r_.FailAt(deferred, "samples [[time, \"value\"], ...]");
-      (void)inner;
+      if (!ok) r_.FailAt(error_at, "samples [[time, \"value\"], ...]");
     }
-    (void)at;
   }
 
   std::uint32_t ReadMetric() {
