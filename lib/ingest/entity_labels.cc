@@ -52,6 +52,28 @@ std::string WithoutPort(std::string_view host) {
 
 }  // namespace
 
+std::string FormatLabels(const Attributes& labels) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [k, v] : labels) {
+    if (!first) out.push_back(',');
+    first = false;
+    out += k;
+    out += "=\"";
+    for (char c : v) {
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
 std::string ServiceOfPod(std::string_view pod) {
   const std::size_t last = pod.rfind('-');
   if (last == std::string_view::npos || last == 0) return std::string(pod);

@@ -29,6 +29,7 @@ from faultline._core import (
 from faultline._alerts_events import read_alerts, read_events
 from faultline._inputs import read_link_mapping
 from faultline._logs import read_logs
+from faultline._metrics import read_metrics
 from faultline._model import ModelBuilder, Snapshot
 from faultline._reports import (
     LinkMappingReport,
@@ -36,6 +37,7 @@ from faultline._reports import (
     AlertReport,
     EventReport,
     LogReport,
+    MetricReport,
     Report,
     SignalReport,
     TerraformPlanReport,
@@ -57,6 +59,7 @@ __all__ = [
     "AlertReport",
     "EventReport",
     "LogReport",
+    "MetricReport",
     "Report",
     "SignalReport",
     "Snapshot",
@@ -71,5 +74,6 @@ __all__ = [
     "read_alerts",
     "read_events",
     "read_logs",
+    "read_metrics",
     "trace_anomalies",
 ]

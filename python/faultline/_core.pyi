@@ -13,6 +13,7 @@ DEFAULT_BUCKET_WIDTH_NS: int
 _EntityRef = Union[str, int]
 _SubgraphRef = Union[str, int]
 _EdgeTuple = Tuple[str, str, str, Optional[str]]
+_MetricSource = Union[bytes, bytearray, str, os.PathLike[str]]
 
 _Source = Union[bytes, bytearray, str, os.PathLike[str]]
 _Sources = Union[_Source, Sequence[_Source]]
@@ -92,6 +93,9 @@ class Snapshot:
         end_ns: Optional[int] = ...
     ) -> Dict[str, List[Any]]: ...
     def _log_template_texts(self) -> List[str]: ...
+    def _metric_rows(
+        self, entity: str, begin_ns: Optional[int] = ..., end_ns: Optional[int] = ...
+    ) -> Dict[str, Union[List[str], np.ndarray]]: ...
 
 class ModelBuilder:
     def __init__(self, bucket_width_ns: Union[int, ModelBuilder] = ...) -> None: ...
@@ -223,6 +227,17 @@ class ModelBuilder:
         subgraph: Optional[str] = ...,
         name: Optional[str] = ...,
     ) -> List[Dict[str, Any]]: ...
+    def _add_metrics(
+        self,
+        sources: Union[_MetricSource, Sequence[_MetricSource]],
+        format: Optional[str] = ...,
+        mapping: Optional[Dict[str, Any]] = ...,
+        columns: Optional[Dict[str, Any]] = ...,
+        subgraph: Optional[str] = ...,
+        type_rules: Optional[Union[str, os.PathLike[str]]] = ...,
+        qualifier_labels: Optional[List[str]] = ...,
+        name: Optional[str] = ...,
+    ) -> List[Dict[str, Any]]: ...
     def freeze(self) -> Snapshot: ...
     def add_logs(
         self,
@@ -282,4 +297,13 @@ def _mine_log_templates(
     max_children: int = ...,
     mask_digits: bool = ...,
     extra_delimiters: str = ...,
+) -> Dict[str, Any]: ...
+def read_metrics(
+    sources: Union[_MetricSource, Sequence[_MetricSource]],
+    format: Optional[str] = ...,
+    mapping: Optional[Dict[str, Any]] = ...,
+    columns: Optional[Dict[str, Any]] = ...,
+    type_rules: Optional[Union[str, os.PathLike[str]]] = ...,
+    qualifier_labels: Optional[List[str]] = ...,
+    name: Optional[str] = ...,
 ) -> Dict[str, Any]: ...

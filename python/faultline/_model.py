@@ -14,6 +14,7 @@ from faultline import _alerts_events
 from faultline import _core
 from faultline._inputs import BuilderInputs
 from faultline import _logs
+from faultline import _metrics
 
 if TYPE_CHECKING:
     import networkx
@@ -51,6 +52,7 @@ class Snapshot(_core.Snapshot):
 
     alerts = _alerts_events.snapshot_alerts
     events = _alerts_events.snapshot_events
+    metrics = _metrics.snapshot_metrics
 
     @classmethod
     def load(cls, path: PathLike) -> "Snapshot":  # type: ignore[override]
@@ -288,6 +290,7 @@ class ModelBuilder(BuilderInputs, _core.ModelBuilder):
 
     add_alerts = _alerts_events.add_alerts
     add_events = _alerts_events.add_events
+    add_metrics = _metrics.add_metrics
 
     def freeze(self) -> Snapshot:
         """Flatten every live subgraph and cross link into an immutable snapshot.

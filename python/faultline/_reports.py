@@ -41,6 +41,7 @@ __all__ = [
     "AlertReport",
     "EventReport",
     "LogReport",
+    "MetricReport",
 ]
 
 
@@ -508,3 +509,14 @@ class LogReport(SignalReport):
         fields = dict(cls.from_files(files)._fields)
         fields.update({k: result[k] for k in cls._BATCH if k in result})
         return cls(fields)
+
+
+class MetricReport(SignalReport):
+    """What :meth:`~faultline.ModelBuilder.add_metrics` read: per source (``files``)
+    ``samples_read``, ``samples_accepted``, ``points`` (after rate conversion),
+    ``series``, ``unmapped_series``, ``unmapped`` (their label sets), ``rejected`` and
+    ``errors``; the counts summed over the sources."""
+
+    __slots__ = ()
+    NOUN = "samples"
+    _SUMMED = ("samples_read", "samples_accepted", "points", "series", "unmapped_series")

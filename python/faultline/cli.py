@@ -140,6 +140,10 @@ def _add_logs(builder: ModelBuilder, args: argparse.Namespace) -> Report:
     return builder.add_logs(list(args.logs), format=args.logs_format)
 
 
+def _add_metric_files(builder: ModelBuilder, args: argparse.Namespace) -> Report:
+    return builder.add_metrics(list(args.metrics), format=args.metrics_format)
+
+
 def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
     path = args.topology if args.topology else str(bundled_topology_path())
     out.write(f"faultline {faultline.__version__} demo\n")
@@ -157,9 +161,10 @@ def _cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
-    if not (args.topology or args.traces or args.state or args.alerts or args.events or args.logs):
-        raise _UsageError(
-            "build needs --topology, --state, --traces, --logs, --alerts and/or --events")
+    if not (args.topology or args.traces or args.state or args.alerts or args.events or args.logs
+            or args.metrics):
+        raise _UsageError("build needs --topology, --state, --traces, --metrics, --logs, "
+                          "--alerts and/or --events")
     builder = ModelBuilder()
     reports: Dict[str, Report] = {}
 
@@ -185,6 +190,8 @@ def _cmd_build(args: argparse.Namespace, out: IO[str]) -> int:
         read("infrastructure_links", builder.link_infrastructure())
     if args.links:
         read("links", builder.add_links(list(args.links)))
+    if args.metrics:
+        read("metrics", _add_metric_files(builder, args))
     snapshot = builder.freeze()
     snapshot.save(args.output)
     if args.format == "json":
@@ -308,6 +315,19 @@ def _parser() -> argparse.ArgumentParser:
         "--logs-format",
         choices=("otlp-json", "otlp-proto", "csv", "text", "nezha"),
         help="the log format (default: detected per file)",
+    )
+    build.add_argument(
+        "--metrics",
+        metavar="PATH",
+        nargs="+",
+        action="extend",
+        help="metric files, read as one stream: Prometheus query_range/query JSON, OTLP "
+        "metrics (JSON Lines or protobuf), long or wide CSV; gzip/zstd transparently (repeatable)",
+    )
+    build.add_argument(
+        "--metrics-format",
+        choices=("prometheus", "otlp-json", "otlp-proto", "csv", "wide-csv", "nezha", "rcaeval"),
+        help="the metric format (default: detected per file)",
     )
     build.add_argument("-o", "--output", metavar="MODEL", required=True, help="snapshot to write")
     build.add_argument(

@@ -9,6 +9,7 @@
 #include "iac.h"
 #include "ingest.h"
 #include "logs.h"
+#include "metrics.h"
 #include "model.h"
 #include "signals.h"
 #include "status.h"
@@ -25,4 +26,5 @@ PYBIND11_MODULE(_core, m) {
   faultline::python::RegisterSignals(m);
   faultline::python::RegisterAlertsEvents(m);
   faultline::python::RegisterLogs(m);
+  faultline::python::RegisterMetrics(m);
 }

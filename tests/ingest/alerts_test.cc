@@ -148,7 +148,7 @@ TEST(AlertsTest, AddAlertsPutsEachAlertOnItsEntityAndListsTheUnmapped) {
   EXPECT_EQ(am.accepted, 2u);
   EXPECT_EQ(am.rejected.at("unmapped"), 1u);
   ASSERT_EQ(am.unmapped.size(), 1u);
-  EXPECT_EQ(am.unmapped[0], "line 26: {alertname=\"Watchdog\", severity=\"none\"}");
+  EXPECT_EQ(am.unmapped[0], "line 26: {alertname=\"Watchdog\",severity=\"none\"}");
   EXPECT_EQ(am.read, am.accepted + am.merged + am.rejected_total());
   const AlertReport& list = (*reports)[1];
   EXPECT_EQ(list.accepted, 2u);
@@ -225,7 +225,7 @@ TEST(AlertsBadInputTest, AJsonLinesFileKeepsItsGoodLinesAndCountsTheRest) {
   EXPECT_EQ(report->errors[2], name + ": line 4, column 1: missing alertname: no alertname "
                                       "label, \"alertname\" or \"name\"");
   EXPECT_EQ(report->unmapped,
-            (std::vector<std::string>{"line 6: {alertname=\"Unmapped\", team=\"x\"}"}));
+            (std::vector<std::string>{"line 6: {alertname=\"Unmapped\",team=\"x\"}"}));
 }
 
 TEST(AlertsBadInputTest, ATruncatedDocumentIsAnErrorWithLineAndColumnAndChangesNothing) {

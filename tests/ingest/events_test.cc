@@ -97,7 +97,7 @@ TEST(EventsTest, AddEventsPutsEachEventOnItsEntity) {
   ASSERT_EQ(report->unmapped.size(), 1u);
   EXPECT_EQ(report->unmapped[0],
             "line 61: PersistentVolumeClaim/shop/data-orders-0 {k8s.object.kind=\""
-            "PersistentVolumeClaim\", k8s.object.name=\"data-orders-0\", "
+            "PersistentVolumeClaim\",k8s.object.name=\"data-orders-0\","
             "k8s.object.namespace=\"shop\"}");
   EXPECT_EQ(report->by_kind.at("scaling"), 1u);
   EXPECT_EQ(report->by_kind.at("restart"), 1u);

@@ -69,6 +69,10 @@ struct ResolvedEntity {
 std::optional<ResolvedEntity> ResolveEntity(const Attributes& labels,
                                             const LabelMapping& mapping = {});
 
+// FormatLabels(): `labels` in Prometheus' notation, `{k="v",k2="v2"}`, in the given order,
+// with `"`, `\` and newlines escaped (for reports of what mapped to no entity).
+std::string FormatLabels(const Attributes& labels);
+
 // ServiceOfPod(): the Deployment name of a pod name: without a trailing "-<hash>-<id>"
 // (Deployment) or "-<id>" (StatefulSet ordinal, DaemonSet) suffix; the name itself when
 // neither shape matches.

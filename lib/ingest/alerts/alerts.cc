@@ -404,7 +404,7 @@ class AlertParser {
     }
     for (ParsedAlert& a : batch_.records) {
       std::string key = a.fingerprint.empty()
-                            ? StrCat(a.name, "\x1f", internal::FormatLabels(a.labels))
+                            ? StrCat(a.name, "\x1f", FormatLabels(a.labels))
                             : StrCat("#", a.fingerprint);
       key += StrCat("\x1f", a.starts_ns);
       auto [it, inserted] = index_.try_emplace(key, alerts_.size());
@@ -488,7 +488,7 @@ absl::StatusOr<AlertReport> AddAlerts(ModelBuilder& builder, const InputSource& 
       ++report.rejected["unmapped"];
       if (report.unmapped.size() < options.max_unmapped_listed) {
         report.unmapped.push_back(
-            StrCat("line ", a.line, ": ", internal::FormatLabels(a.labels)));
+            StrCat("line ", a.line, ": ", FormatLabels(a.labels)));
       }
       continue;
     }

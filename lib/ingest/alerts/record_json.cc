@@ -232,19 +232,6 @@ std::optional<std::int64_t> TimeOfNode(const JsonNode* node, bool* bad, bool* ze
   return std::nullopt;
 }
 
-std::string FormatLabels(const Attributes& labels) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += labels[i].first;
-    out += "=\"";
-    out += labels[i].second;
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
 absl::Status CheckResolvedKinds(const ModelBuilder& builder, const ResolvedEntity& entity,
                                 std::string_view source) {
   auto check = [&](const std::string& id, EntityKind kind) -> absl::Status {

@@ -72,8 +72,6 @@ bool EpochToNs(double value, std::int64_t* ns);
 // something else. `*zero` as ParseRfc3339().
 std::optional<std::int64_t> TimeOfNode(const JsonNode* node, bool* bad, bool* zero = nullptr);
 
-// FormatLabels(): `{a="1", b="2"}`, for reports listing records that mapped to nothing.
-std::string FormatLabels(const Attributes& labels);
 
 // RecordBatch: the records read from one line of JSON Lines (or one document) with their
 // accounting, committed once the line is known to be good and dropped when it is not.

@@ -479,7 +479,7 @@ absl::StatusOr<EventReport> AddEvents(ModelBuilder& builder, const InputSource& 
       if (report.unmapped.size() < options.max_unmapped_listed) {
         report.unmapped.push_back(StrCat("line ", e.line, ": ",
                                          e.object.empty() ? "" : e.object + " ",
-                                         internal::FormatLabels(e.labels)));
+                                         FormatLabels(e.labels)));
       }
       continue;
     }

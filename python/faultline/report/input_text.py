@@ -8,6 +8,7 @@ from faultline._reports import (
     LinkMappingReport,
     LinkReport,
     LogReport,
+    MetricReport,
     Report,
     SignalReport,
     TerraformPlanReport,
@@ -116,6 +117,16 @@ def _signal(report: SignalReport) -> List[str]:
             lines += [f"  unmapped labels: {labels}" for labels in f.unmapped_labels]
             lines += [f"  {error}" for error in f.errors]
         lines.append(f"logs: {report.templates} templates, {report.entities} entities")
+        return lines
+    if isinstance(report, MetricReport):
+        for f in report.files:
+            rejected = sum(f.rejected.values())
+            lines.append(f"read {f.source} ({f.format}): {f.samples_read} samples, "
+                         f"{f.samples_accepted} accepted, {rejected} rejected, {f.series} series "
+                         f"({f.unmapped_series} mapped to no entity)")
+            lines += [f"  rejected {n}: {reason}" for reason, n in sorted(f.rejected.items())]
+            lines += [f"  unmapped: {labels}" for labels in f.unmapped]
+            lines += [f"  {error}" for error in f.errors]
         return lines
     for f in report.files:
         rejected = sum(f.rejected.values())
